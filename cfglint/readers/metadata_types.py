@@ -9,7 +9,6 @@ object children inside ``objects/<Object>.object``. Code types (Apex classes and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 #: File suffix -> Metadata API type name, for every type cfglint recognizes. Whether a type is
 #: analysed is decided by the handler registry in ``salesforce_xml``.
@@ -138,8 +137,7 @@ class MetadataFile:
 
 def classify(relative_path: str) -> MetadataFile | None:
     """The metadata component a file holds, or ``None`` when its name is no metadata suffix."""
-    posix = PurePosixPath(relative_path)
-    file_name = posix.name
+    file_name = relative_path.rpartition("/")[2]
     is_sfdx = file_name.endswith(SFDX_SUFFIX)
     stem = file_name[: -len(SFDX_SUFFIX)] if is_sfdx else file_name
     name, dot, suffix = stem.rpartition(".")
@@ -153,16 +151,16 @@ def classify(relative_path: str) -> MetadataFile | None:
         type_name=type_name,
         suffix=suffix,
         name=name,
-        object_name=_object_name(posix, suffix, name),
-        folder=_folder(posix, suffix),
+        object_name=_object_name(relative_path, suffix, name),
+        folder=_folder(relative_path, suffix),
         source_format=is_sfdx,
     )
 
 
-def _object_name(path: PurePosixPath, suffix: str, name: str) -> str | None:
+def _object_name(path: str, suffix: str, name: str) -> str | None:
     if suffix in OBJECT_CHILD_SUFFIXES:
         # objects/<Object>/<children folder>/<file>
-        parents = path.parts
+        parents = path.split("/")
         if len(parents) >= 3:
             return parents[-3]
         return None
@@ -179,10 +177,10 @@ def _object_name(path: PurePosixPath, suffix: str, name: str) -> str | None:
     return None
 
 
-def _folder(path: PurePosixPath, suffix: str) -> str | None:
-    if suffix in ("report", "dashboard", "email") and len(path.parts) >= 2:
+def _folder(path: str, suffix: str) -> str | None:
+    parts = path.split("/")
+    if suffix in ("report", "dashboard", "email") and len(parts) >= 2:
         # reports/<Folder>/<Report>.report: the folder may be nested.
-        parts = path.parts
         for index in range(len(parts) - 1, -1, -1):
             if parts[index] in ("reports", "dashboards", "email"):
                 return "/".join(parts[index + 1 : -1]) or None

@@ -70,15 +70,17 @@ def read_salesforce(path: Path, progress: ProgressCallback | None = None) -> Org
 
 
 def _walk(root: Path) -> Iterator[tuple[str, Path]]:
-    for directory, subdirectories, file_names in os.walk(root):
+    """(relative POSIX path, absolute path) of every file, directories in sorted order."""
+    top = os.fspath(root)
+    for directory, subdirectories, file_names in os.walk(top):
         subdirectories[:] = sorted(
             name for name in subdirectories
             if name not in EXCLUDED_DIRECTORIES and not name.startswith(".")
         )
-        base = Path(directory)
+        relative_directory = os.path.relpath(directory, top).replace(os.sep, "/")
+        prefix = "" if relative_directory == "." else relative_directory + "/"
         for file_name in sorted(file_names):
-            absolute = base / file_name
-            yield absolute.relative_to(root).as_posix(), absolute
+            yield prefix + file_name, Path(directory, file_name)
 
 
 def _ordered(files: list[tuple[str, Path]], first: list[str]) -> list[tuple[str, Path]]:

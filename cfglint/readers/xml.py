@@ -22,6 +22,7 @@ MAX_XML_BYTES = 64 * 1024 * 1024
 SF_NAMESPACE = "{http://soap.sforce.com/2006/04/metadata}"
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -50,7 +51,10 @@ def parse_xml_bytes(data: bytes) -> etree._Element:
             ProblemKind.TOO_LARGE,
             f"file is {len(data):,} bytes, over the {MAX_XML_BYTES:,}-byte limit for XML",
         )
-    declaration = _DOCTYPE.search(data)
+    # A DTD can only stand before the root element, so only the prolog needs searching.
+    root_start = _ROOT_START.search(data)
+    prolog = data[: root_start.start()] if root_start else data
+    declaration = _DOCTYPE.search(prolog)
     if declaration is not None:
         line = data.count(b"\n", 0, declaration.start()) + 1
         raise XmlError(
@@ -89,50 +93,56 @@ def _check_utf8(data: bytes) -> None:
 
 
 # --- element helpers ------------------------------------------------------------------------
+# Child look-ups go through lxml's C-level ``find``/``findtext`` with the element's own namespace,
+# not Python loops over children: handlers ask for a dozen settings per component and reading a
+# large project must stay within a small factor of parsing it.
+
+
+def _namespace(element: etree._Element) -> str:
+    tag = element.tag
+    return tag[: tag.find("}") + 1] if isinstance(tag, str) and tag[:1] == "{" else ""
 
 
 def local_name(element: etree._Element) -> str:
     tag = element.tag
     if not isinstance(tag, str):  # comments and processing instructions
         return ""
-    return tag.rpartition("}")[2]
+    return tag[tag.find("}") + 1 :]
 
 
 def children(element: etree._Element) -> Iterator[tuple[str, etree._Element]]:
     """(local name, child) for each child element, skipping comments."""
-    for child in element:
-        tag = child.tag
+    for child_element in element:
+        tag = child_element.tag
         if isinstance(tag, str):
-            yield tag.rpartition("}")[2], child
+            yield tag[tag.find("}") + 1 :], child_element
 
 
 def child(element: etree._Element, name: str) -> etree._Element | None:
-    for child_name, child_element in children(element):
-        if child_name == name:
-            return child_element
-    return None
+    return element.find(_namespace(element) + name)
 
 
 def children_named(element: etree._Element, name: str) -> list[etree._Element]:
-    return [child_element for child_name, child_element in children(element) if child_name == name]
+    return element.findall(_namespace(element) + name)
 
 
 def text(element: etree._Element, name: str) -> str | None:
     """Text of the first child called ``name``, stripped; ``None`` when absent or empty."""
-    found = child(element, name)
-    if found is None or found.text is None:
+    value = element.findtext(_namespace(element) + name)
+    if not value:
         return None
-    value = found.text.strip()
+    value = value.strip()
     return value or None
 
 
 def texts(element: etree._Element, name: str) -> list[str]:
     """Texts of every child called ``name``, in order, empty ones left out."""
-    return [
-        child_element.text.strip()
-        for child_name, child_element in children(element)
-        if child_name == name and child_element.text and child_element.text.strip()
-    ]
+    values = []
+    for found in element.iterchildren(_namespace(element) + name):
+        value = found.text
+        if value and (value := value.strip()):
+            values.append(value)
+    return values
 
 
 def flag(element: etree._Element, name: str, default: bool = False) -> bool:
@@ -160,6 +170,58 @@ def number(element: etree._Element, name: str) -> float | None:
         return float(value)
     except ValueError:
         return None
+
+
+class Node:
+    """An element with its children indexed by local name in one pass.
+
+    Handlers that ask for many settings of one component use this: building the index costs about
+    as much as two ``findtext`` calls, and each look-up after that is a dictionary access.
+    """
+
+    __slots__ = ("element", "first")
+
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        first: dict[str, etree._Element] = {}
+        for child_element in element:
+            tag = child_element.tag
+            if type(tag) is str:  # noqa: E721 - comments have a function as their tag
+                name = tag[tag.find("}") + 1 :]
+                if name not in first:
+                    first[name] = child_element
+        self.first = first
+
+    @property
+    def line(self) -> int | None:
+        return line_of(self.element)
+
+    def child(self, name: str) -> etree._Element | None:
+        return self.first.get(name)
+
+    def text(self, name: str) -> str | None:
+        found = self.first.get(name)
+        if found is None or not found.text:
+            return None
+        return found.text.strip() or None
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        value = self.text(name)
+        return default if value is None else value.lower() == "true"
+
+    def integer(self, name: str) -> int | None:
+        value = self.text(name)
+        try:
+            return None if value is None else int(float(value))
+        except ValueError:
+            return None
+
+    def number(self, name: str) -> float | None:
+        value = self.text(name)
+        try:
+            return None if value is None else float(value)
+        except ValueError:
+            return None
 
 
 def line_of(element: etree._Element) -> int | None:

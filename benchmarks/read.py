@@ -1,0 +1,90 @@
+"""Read time against the floor, per corpus.
+
+For each Salesforce corpus under ``../shared/corpora/sfdc/`` this prints the number of files and
+bytes, the floor (reading and parsing every metadata XML file once with lxml, in this process),
+cfglint's full read time (walk, parse, build the model), and their ratio. Each figure is the
+fastest of ``--repeat`` runs, taken alternately so that both see the same machine state.
+
+    python benchmarks/read.py [--corpora DIR] [--repeat N] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from lxml import etree
+
+from cfglint.readers import read
+from cfglint.readers.metadata_types import classify
+from cfglint.readers.salesforce import _walk
+
+DEFAULT_CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "sfdc"
+
+
+def metadata_files(root: Path) -> list[Path]:
+    return [absolute for relative, absolute in _walk(root) if classify(relative) is not None]
+
+
+def floor_seconds(files: list[Path]) -> float:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    start = time.perf_counter()
+    for path in files:
+        etree.fromstring(path.read_bytes(), parser)
+    return time.perf_counter() - start
+
+
+def read_seconds(root: Path) -> float:
+    start = time.perf_counter()
+    read(root)
+    return time.perf_counter() - start
+
+
+def measure(root: Path, repeat: int) -> dict[str, float | int | str]:
+    files = metadata_files(root)
+    floors, reads = [], []
+    for _ in range(repeat):
+        floors.append(floor_seconds(files))
+        reads.append(read_seconds(root))
+    floor, cfglint = min(floors), min(reads)
+    return {
+        "corpus": root.name,
+        "files": len(files),
+        "bytes": sum(path.stat().st_size for path in files),
+        "floor_s": round(floor, 4),
+        "read_s": round(cfglint, 4),
+        "ratio": round(cfglint / floor, 2) if floor else 0.0,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    arguments = parser.parse_args()
+    if not arguments.corpora.is_dir():
+        print(f"corpora not found at {arguments.corpora}", file=sys.stderr)
+        return 2
+    rows = [
+        measure(corpus, arguments.repeat)
+        for corpus in sorted(arguments.corpora.iterdir())
+        if corpus.is_dir()
+    ]
+    header = f"{'corpus':<50}{'files':>7}{'bytes':>12}{'floor s':>10}{'read s':>10}{'ratio':>7}"
+    print(header)
+    for row in rows:
+        print(
+            f"{row['corpus']:<50}{row['files']:>7}{row['bytes']:>12,}"
+            f"{row['floor_s']:>10.4f}{row['read_s']:>10.4f}{row['ratio']:>7.2f}"
+        )
+    if arguments.json:
+        arguments.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
