@@ -20,13 +20,15 @@ from lxml import etree
 
 from cfglint.readers import read
 from cfglint.readers.metadata_types import classify
-from cfglint.readers.salesforce import _walk
+from cfglint.readers.salesforce import walk_files
 
 DEFAULT_CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "sfdc"
 
 
 def metadata_files(root: Path) -> list[Path]:
-    return [absolute for relative, absolute in _walk(root) if classify(relative) is not None]
+    return [
+        Path(absolute) for relative, absolute in walk_files(root) if classify(relative) is not None
+    ]
 
 
 def floor_seconds(files: list[Path]) -> float:

@@ -36,6 +36,7 @@ import enum
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class FieldType(str, enum.Enum):
@@ -222,6 +223,16 @@ class SkipReason(str, enum.Enum):
     SOURCE_CODE = "source code"
     PARSE_ERROR = "parse error"
     IGNORED = "ignored"
+
+
+@dataclass(frozen=True)
+class InlineSuppression:
+    """A ``cfglint: ignore[...]`` / ``file-ignore[...]`` comment found while reading a file."""
+
+    location: SourceLocation
+    selectors: tuple[str, ...]
+    whole_file: bool
+    reason: str
 
 
 @dataclass(frozen=True, order=True)
@@ -484,6 +495,8 @@ class Profile:
     object_permissions: list[ObjectPermission] = field(default_factory=list)
     #: Record type ids this profile may use.
     record_types: list[str] = field(default_factory=list)
+    #: Permission set ids in a permission set group.
+    members: list[str] = field(default_factory=list)
     location: SourceLocation | None = None
 
     @property
@@ -754,6 +767,11 @@ class Org:
     problems: list[ReadProblem] = field(default_factory=list)
     #: Things worth saying about what was read that are not problems with a file.
     notes: list[str] = field(default_factory=list)
+    #: ``cfglint:`` suppression comments met in the files read.
+    suppressions: list[InlineSuppression] = field(default_factory=list)
+    #: Scratch space a reader keeps between files (pieces that only resolve once every file is
+    #: read); readers empty it when they finish.
+    reader_state: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     #: How many times each element kind was met in files, before de-duplication (the same
     #: layout in three MDAPI bundles counts three times here, once in the model).
     occurrences: Counter[str] = field(default_factory=Counter)

@@ -8,8 +8,7 @@ them and hands each to the same handler the SFDX format's separate files go to.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from collections.abc import Iterable
 
 from cfglint.readers.metadata_types import MetadataFile
 
@@ -22,18 +21,13 @@ _ROOT_ALIASES: dict[str, frozenset[str]] = {
 }
 
 
-def find_bundles(root: Path) -> list[str]:
+def bundle_roots(relative_paths: Iterable[str]) -> list[str]:
     """Folders (relative, POSIX) that hold a ``package.xml``: Metadata API deployment roots."""
-    bundles: list[str] = []
-    for directory, subdirectories, file_names in os.walk(root):
-        subdirectories[:] = sorted(
-            name for name in subdirectories
-            if not name.startswith(".") and name != "node_modules"
-        )
-        if MANIFEST in file_names:
-            relative = Path(directory).relative_to(root).as_posix()
-            bundles.append("" if relative == "." else relative)
-    return sorted(bundles)
+    return sorted(
+        relative.rpartition("/")[0]
+        for relative in relative_paths
+        if relative.rpartition("/")[2] == MANIFEST
+    )
 
 
 def accepts_root(metadata_file: MetadataFile, root_name: str) -> bool:

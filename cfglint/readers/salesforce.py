@@ -23,11 +23,20 @@ from cfglint.model import Org, ProblemKind, SkippedFile, SkipReason
 from cfglint.readers import mdapi, sfdx
 from cfglint.readers.metadata_types import SOURCE_CODE_SUFFIXES, MetadataFile, classify
 from cfglint.readers.salesforce_xml import HANDLERS, ElementContext, finalize
-from cfglint.readers.xml import XmlError, local_name, parse_xml_bytes
+from cfglint.readers.xml import XmlError, line_of, local_name, parse_xml_bytes
+from cfglint.suppress import scan_suppressions
 
-#: CumulusCI replaces these tokens with the package namespace (or nothing) at deploy time. We
-#: read the project as an unmanaged deployment would see it: tokens removed.
-NAMESPACE_TOKENS = (b"%%%NAMESPACE%%%", b"___NAMESPACE___", b"%%%NAMESPACED_ORG%%%")
+#: CumulusCI replaces these tokens with the package namespace at deploy time. We read the
+#: project as an unmanaged deployment sees it: no namespace, and ``c`` where a component
+#: namespace is required.
+NAMESPACE_TOKENS: dict[bytes, bytes] = {
+    b"%%%NAMESPACE%%%": b"",
+    b"___NAMESPACE___": b"",
+    b"%%%NAMESPACED_ORG%%%": b"",
+    b"%%%NAMESPACE_DOT%%%": b"",
+    b"%%%NAMESPACE_OR_C%%%": b"c",
+    b"___NAMESPACE_OR_C___": b"c",
+}
 
 #: Directory names never walked: tool state and dependencies, not the project's metadata.
 EXCLUDED_DIRECTORIES = frozenset({"node_modules", "__pycache__", ".git", ".sfdx", ".sf"})
@@ -42,7 +51,7 @@ def looks_like_salesforce(path: Path) -> bool:
     """A directory with a project file or any metadata file near the top."""
     if (path / "sfdx-project.json").is_file() or (path / "package.xml").is_file():
         return True
-    for index, (relative, _) in enumerate(_walk(path)):
+    for index, (relative, _) in enumerate(walk_files(path)):
         if classify(relative) is not None:
             return True
         if index > 5000:
@@ -54,11 +63,12 @@ def read_salesforce(path: Path, progress: ProgressCallback | None = None) -> Org
     """Read every metadata file under ``path`` into one :class:`Org`."""
     org = Org(platform="salesforce", source_format="sfdx", root=str(path))
     project = sfdx.read_project(path, org)
-    bundles = mdapi.find_bundles(path)
+    walked = list(walk_files(path))
+    bundles = mdapi.bundle_roots(relative for relative, _ in walked)
     org.roots = project.existing_package_directories + [
         bundle for bundle in bundles if not _is_under(bundle, project.existing_package_directories)
     ]
-    files = _ordered(list(_walk(path)), project.existing_package_directories)
+    files = _ordered(walked, project.existing_package_directories)
     formats: set[str] = set()
     for index, (relative, absolute) in enumerate(files):
         if progress is not None:
@@ -69,22 +79,29 @@ def read_salesforce(path: Path, progress: ProgressCallback | None = None) -> Org
     return org
 
 
-def _walk(root: Path) -> Iterator[tuple[str, Path]]:
-    """(relative POSIX path, absolute path) of every file, directories in sorted order."""
-    top = os.fspath(root)
-    for directory, subdirectories, file_names in os.walk(top):
-        subdirectories[:] = sorted(
-            name for name in subdirectories
-            if name not in EXCLUDED_DIRECTORIES and not name.startswith(".")
-        )
-        relative_directory = os.path.relpath(directory, top).replace(os.sep, "/")
-        prefix = "" if relative_directory == "." else relative_directory + "/"
-        for file_name in sorted(file_names):
-            yield prefix + file_name, Path(directory, file_name)
+def walk_files(root: Path) -> Iterator[tuple[str, str]]:
+    """(relative POSIX path, absolute path) of every file, in sorted order, directories that
+    are tool state or dependencies left out. Strings, not ``Path`` objects: this runs once per
+    file of a large project."""
+    pending = [(os.fspath(root), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subdirectories = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in EXCLUDED_DIRECTORIES and not entry.name.startswith("."):
+                    subdirectories.append((entry.path, prefix + entry.name + "/"))
+            elif entry.is_file():
+                yield prefix + entry.name, entry.path
+        pending.extend(reversed(subdirectories))
 
 
-def _ordered(files: list[tuple[str, Path]], first: list[str]) -> list[tuple[str, Path]]:
-    def rank(item: tuple[str, Path]) -> tuple[int, str]:
+def _ordered(files: list[tuple[str, str]], first: list[str]) -> list[tuple[str, str]]:
+    def rank(item: tuple[str, str]) -> tuple[int, str]:
         relative = item[0]
         for position, directory in enumerate(first):
             if _is_under(relative, [directory]):
@@ -101,24 +118,20 @@ def _is_under(relative: str, directories: list[str]) -> bool:
     )
 
 
-def _read_file(relative: str, absolute: Path, org: Org, formats: set[str]) -> None:
-    file_name = absolute.name
+def _read_file(relative: str, absolute: str, org: Org, formats: set[str]) -> None:
+    file_name = relative.rpartition("/")[2]
+    extension = os.path.splitext(file_name.removesuffix("-meta.xml"))[1]
     if file_name in PROJECT_FILES:
         org.files_read.append(relative)
         return
     if file_name.startswith("."):
         org.skipped.append(SkippedFile(relative, SkipReason.IGNORED, "hidden file"))
         return
+    if extension == ".trigger":
+        return  # an Apex body: read with its -meta.xml companion (the object it fires on)
     metadata_file = classify(relative)
     if metadata_file is None:
-        reason = (
-            SkipReason.SOURCE_CODE
-            if absolute.suffix in SOURCE_CODE_SUFFIXES
-            else SkipReason.NOT_METADATA
-        )
-        if absolute.suffix == ".trigger":
-            return  # read with its -meta.xml companion
-        org.skipped.append(SkippedFile(relative, reason))
+        org.skipped.append(_unclassified(relative, file_name, extension))
         return
     handler = HANDLERS.get(metadata_file.type_name)
     if handler is None:
@@ -140,7 +153,7 @@ def _read_file(relative: str, absolute: Path, org: Org, formats: set[str]) -> No
             f"expected a <{expected}> document for a .{metadata_file.suffix} file, "
             f"found <{local_name(root)}>",
             relative,
-            root.sourceline,
+            line_of(root),
         )
         org.skipped.append(SkippedFile(relative, SkipReason.PARSE_ERROR, "unexpected root"))
         return
@@ -148,16 +161,29 @@ def _read_file(relative: str, absolute: Path, org: Org, formats: set[str]) -> No
     handler(root, _context(metadata_file, absolute), org)
 
 
-def _load(relative: str, absolute: Path, org: Org) -> etree._Element | None:
+def _unclassified(relative: str, file_name: str, extension: str) -> SkippedFile:
+    if extension in SOURCE_CODE_SUFFIXES:
+        return SkippedFile(relative, SkipReason.SOURCE_CODE)
+    if file_name.endswith("-meta.xml"):
+        # A metadata file of a type cfglint does not know: listed, never silently dropped.
+        return SkippedFile(relative, SkipReason.UNSUPPORTED_TYPE, extension.lstrip(".") or "?")
+    return SkippedFile(relative, SkipReason.NOT_METADATA)
+
+
+def _load(relative: str, absolute: str, org: Org) -> etree._Element | None:
     try:
-        data = absolute.read_bytes()
+        with open(absolute, "rb") as handle:
+            data = handle.read()
     except OSError as error:
         org.problem(ProblemKind.UNREADABLE, f"cannot read file: {error.strerror}", relative)
         org.skipped.append(SkippedFile(relative, SkipReason.PARSE_ERROR, "unreadable"))
         return None
-    for token in NAMESPACE_TOKENS:
-        if token in data:
-            data = data.replace(token, b"")
+    # Suppressions live in comments, so a file without one needs no scan.
+    if b"<!--" in data and b"cfglint:" in data:
+        org.suppressions.extend(scan_suppressions(relative, data.decode("utf-8", "replace")))
+    if b"NAMESPACE" in data:
+        for token, replacement in NAMESPACE_TOKENS.items():
+            data = data.replace(token, replacement)
     try:
         return parse_xml_bytes(data)
     except XmlError as error:
@@ -166,12 +192,12 @@ def _load(relative: str, absolute: Path, org: Org) -> etree._Element | None:
         return None
 
 
-def _context(metadata_file: MetadataFile, absolute: Path) -> ElementContext:
+def _context(metadata_file: MetadataFile, absolute: str) -> ElementContext:
     name = _strip_tokens(metadata_file.name)
     object_name = _strip_tokens(metadata_file.object_name) if metadata_file.object_name else None
     code = None
     if metadata_file.suffix == "trigger":
-        code = _companion_code(absolute)
+        code = _companion_code(Path(absolute))
     return ElementContext(
         path=metadata_file.path,
         name=name,
@@ -182,8 +208,10 @@ def _context(metadata_file: MetadataFile, absolute: Path) -> ElementContext:
 
 
 def _strip_tokens(name: str) -> str:
-    for token in NAMESPACE_TOKENS:
-        name = name.replace(token.decode("ascii"), "")
+    if "NAMESPACE" not in name:
+        return name
+    for token, replacement in NAMESPACE_TOKENS.items():
+        name = name.replace(token.decode("ascii"), replacement.decode("ascii"))
     return name
 
 

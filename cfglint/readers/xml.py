@@ -186,7 +186,7 @@ class Node:
         first: dict[str, etree._Element] = {}
         for child_element in element:
             tag = child_element.tag
-            if type(tag) is str:  # noqa: E721 - comments have a function as their tag
+            if type(tag) is str:  # comments have a function as their tag
                 name = tag[tag.find("}") + 1 :]
                 if name not in first:
                     first[name] = child_element
@@ -226,4 +226,4 @@ class Node:
 
 def line_of(element: etree._Element) -> int | None:
     line = element.sourceline
-    return int(line) if line is not None else None
+    return line if isinstance(line, int) else None

@@ -70,7 +70,7 @@ HANDLERS: dict[str, ElementHandler] = _handlers()
 
 def finalize(org: Org) -> None:
     """Cross-file resolution once every file is read (global value sets, pipelines, ...)."""
-    from cfglint.readers.salesforce_xml import access, values
+    from cfglint.readers.salesforce_xml import access, automation, data_quality, reports, values
 
-    values.finalize(org)
-    access.finalize(org)
+    for module in (values, access, automation, data_quality, reports):
+        module.finalize(org)

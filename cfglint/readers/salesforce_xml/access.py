@@ -1,12 +1,206 @@
-"""(to be written)"""
+"""Access: profiles, permission sets and permission set groups.
+
+Besides field and object permissions, a profile says which page layout each record type shows
+(``layoutAssignments``); those become :class:`~cfglint.model.ViewAssignment` entries on the org.
+Lightning page activation lives in ``CustomApplication`` metadata, which is not read.
+
+Profiles of big orgs hold thousands of ``fieldPermissions``, so the loops here read each entry's
+children in one pass instead of looking every value up separately.
+"""
 
 from __future__ import annotations
 
-from cfglint.model import Org
-from cfglint.readers.salesforce_xml import ElementHandler
+from functools import lru_cache
+from urllib.parse import unquote
 
-HANDLERS: dict[str, ElementHandler] = {}
+from lxml import etree
+
+from cfglint.model import (
+    FieldPermission,
+    ObjectPermission,
+    Org,
+    Profile,
+    ProfileKind,
+    ViewAssignment,
+    ViewKind,
+)
+from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
+from cfglint.readers.xml import text
+
+#: File names of the standard profiles. Their files often leave ``<custom>`` out (CumulusCI
+#: config bundles do), and a profile by one of these names is the platform's own.
+STANDARD_PROFILES = frozenset(
+    {
+        "Admin", "Standard", "ReadOnly", "SolutionManager", "MarketingProfile",
+        "ContractManager", "StandardAul",
+    }
+)
+
+_LAYOUT_PREFIX = ViewKind.LAYOUT.value + ":"
+_RECORD_TYPE_PREFIX = "recordtype:"
+
+
+@lru_cache(maxsize=8)
+def _field_permission_tags(namespace: str) -> tuple[str, str, str]:
+    """``field``, ``readable`` and ``editable`` qualified with a document's namespace."""
+    return namespace + "field", namespace + "readable", namespace + "editable"
+
+
+def _namespace_length(element: etree._Element) -> int:
+    """Length of the ``{namespace}`` prefix every tag of a metadata document carries."""
+    tag = element.tag
+    return tag.find("}") + 1 if isinstance(tag, str) else 0
+
+
+def _values(entry: etree._Element, namespace_length: int) -> dict[str, str]:
+    """The text of each child of a permission entry, by local name, in one pass."""
+    values: dict[str, str] = {}
+    for child_element in entry:
+        tag = child_element.tag
+        value = child_element.text
+        if isinstance(tag, str) and value is not None:
+            values[tag[namespace_length:]] = value.strip()
+    return values
+
+
+def _is_true(value: str | None) -> bool:
+    return value is not None and value.strip().lower() == "true"
+
+
+def handle_profile(element: etree._Element, context: ElementContext, org: Org) -> None:
+    org.occurrences["profiles"] += 1
+    name = unquote(context.name)
+    # ``<custom>``, when the file has it, overrides this guess from the name.
+    _read_access(element, context, org, ProfileKind.PROFILE, name, name not in STANDARD_PROFILES)
+
+
+def handle_permission_set(element: etree._Element, context: ElementContext, org: Org) -> None:
+    org.occurrences["permission_sets"] += 1
+    _read_access(element, context, org, ProfileKind.PERMISSION_SET, unquote(context.name), True)
+
+
+def handle_permission_set_group(
+    element: etree._Element, context: ElementContext, org: Org
+) -> None:
+    org.occurrences["permission_set_groups"] += 1
+    group = Profile(
+        kind=ProfileKind.PERMISSION_SET_GROUP,
+        name=unquote(context.name),
+        label=text(element, "label"),
+        description=text(element, "description"),
+        custom=True,
+        location=context.location(element),
+    )
+    # The member permission sets (<permissionSets>) have no place in the model yet.
+    org.profiles.setdefault(group.id, group)
+
+
+def _read_access(
+    element: etree._Element,
+    context: ElementContext,
+    org: Org,
+    kind: ProfileKind,
+    name: str,
+    custom: bool,
+) -> None:
+    profile = Profile(kind=kind, name=name, custom=custom, location=context.location(element))
+    # A later copy of a profile (another deployment bundle) adds its layout assignments, but the
+    # first copy's permissions stand: reading them again would only be thrown away.
+    first_copy = profile.id not in org.profiles
+    namespace_length = _namespace_length(element)
+    field_tags = _field_permission_tags(str(element.tag)[:namespace_length])
+    for child_element in element:
+        tag = child_element.tag
+        if not isinstance(tag, str):
+            continue  # a comment
+        entry_name = tag[namespace_length:]
+        if entry_name == "layoutAssignments":
+            _add_layout_assignment(_values(child_element, namespace_length), profile.id, org)
+        elif not first_copy:
+            continue
+        elif entry_name == "fieldPermissions":
+            _add_field_permission(child_element, field_tags, profile)
+        elif entry_name == "objectPermissions":
+            _add_object_permission(_values(child_element, namespace_length), profile)
+        elif entry_name == "recordTypeVisibilities":
+            values = _values(child_element, namespace_length)
+            record_type = values.get("recordType")
+            if record_type and _is_true(values.get("visible")):
+                profile.record_types.append(_RECORD_TYPE_PREFIX + record_type)
+        elif entry_name == "custom":
+            profile.custom = _is_true(child_element.text)
+        elif entry_name == "label":
+            profile.label = (child_element.text or "").strip() or None
+        elif entry_name == "description":
+            profile.description = (child_element.text or "").strip() or None
+    if first_copy:
+        org.profiles[profile.id] = profile
+
+
+def _add_field_permission(
+    entry: etree._Element, tags: tuple[str, str, str], profile: Profile
+) -> None:
+    # The hot loop of big profiles: whole-tag comparisons, no per-child dictionary.
+    field_tag, readable_tag, editable_tag = tags
+    field_id = readable = editable = None
+    for child_element in entry:
+        tag = child_element.tag
+        if tag == field_tag:
+            field_id = child_element.text
+        elif tag == readable_tag:
+            readable = child_element.text
+        elif tag == editable_tag:
+            editable = child_element.text
+    field_id = (field_id or "").strip()
+    if field_id:
+        profile.field_permissions.append(
+            FieldPermission(field_id, readable=_is_true(readable), editable=_is_true(editable))
+        )
+
+
+def _add_object_permission(values: dict[str, str], profile: Profile) -> None:
+    object_name = values.get("object")
+    if object_name:
+        profile.object_permissions.append(
+            ObjectPermission(
+                object_name=object_name,
+                create=_is_true(values.get("allowCreate")),
+                read=_is_true(values.get("allowRead")),
+                edit=_is_true(values.get("allowEdit")),
+                delete=_is_true(values.get("allowDelete")),
+            )
+        )
+
+
+def _add_layout_assignment(values: dict[str, str], profile_id: str, org: Org) -> None:
+    layout = values.get("layout")
+    if not layout:
+        return
+    record_type = values.get("recordType")
+    org.view_assignments.append(
+        ViewAssignment(
+            view_id=_LAYOUT_PREFIX + layout,
+            profile_id=profile_id,
+            record_type=_RECORD_TYPE_PREFIX + record_type if record_type else None,
+        )
+    )
+
+
+HANDLERS: dict[str, ElementHandler] = {
+    "Profile": handle_profile,
+    "PermissionSet": handle_permission_set,
+    "PermissionSetGroup": handle_permission_set_group,
+}
 
 
 def finalize(org: Org) -> None:
-    """Cross-file resolution after every file is read."""
+    """The same profile comes in several bundles: keep each assignment once, in a fixed order."""
+    unique = dict.fromkeys(org.view_assignments)
+    org.view_assignments = sorted(
+        unique,
+        key=lambda assignment: (
+            assignment.profile_id,
+            assignment.view_id,
+            assignment.record_type or "",
+        ),
+    )

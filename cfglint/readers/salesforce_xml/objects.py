@@ -1,19 +1,37 @@
-"""CustomObject and CustomField (and the split-out children of a Metadata API object file)."""
+"""CustomObject, CustomField and the other children of an object.
+
+The children (record types, validation rules, list views, compact layouts, field sets, web
+links) are split-out files in SFDX source format and embedded elements of a Metadata API
+``.object`` file; :func:`handle_custom_object` hands the embedded ones to the same handlers.
+Business processes live with the pipelines in :mod:`~cfglint.readers.salesforce_xml.values`.
+"""
 
 from __future__ import annotations
+
+from urllib.parse import unquote
 
 from lxml import etree
 
 from cfglint.model import (
+    Behavior,
+    CrmObject,
     Field,
+    FieldSet,
     FieldType,
+    ListView,
     Org,
     PicklistValue,
+    RecordType,
+    ValidationRule,
+    View,
+    ViewItem,
+    ViewKind,
+    ViewSection,
     is_custom_name,
     salesforce_field_type,
 )
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import child, children, flag, integer, text
+from cfglint.readers.xml import Node, child, children, flag, text, texts
 
 #: Child element of a Metadata API ``<CustomObject>`` -> the Metadata API type it embeds.
 EMBEDDED_TYPES: dict[str, str] = {
@@ -85,68 +103,68 @@ def handle_custom_field(element: etree._Element, context: ElementContext, org: O
     object_name = context.object_name
     if object_name is None:
         return
-    name = text(element, "fullName") or context.name
+    # A field has some twenty settings: index its children once rather than search per setting.
+    node = Node(element)
+    name = node.text("fullName") or context.name
     if "." in name:  # some tools write Object.Field as the fullName of a single field file
         name = name.rpartition(".")[2]
     crm_object = org.ensure_object(object_name, context.location(element))
     if name in crm_object.fields:
         return  # first definition wins; see cfglint.readers.salesforce
-    crm_object.fields[name] = parse_field(element, object_name, name, context)
+    crm_object.fields[name] = parse_field(node, object_name, name, context)
 
 
-def parse_field(
-    element: etree._Element, object_name: str, name: str, context: ElementContext
-) -> Field:
-    source_type = text(element, "type")
-    formula = text(element, "formula")
+def parse_field(node: Node, object_name: str, name: str, context: ElementContext) -> Field:
+    source_type = node.text("type")
+    formula = node.text("formula")
     summary = source_type == "Summary"
     field_type = salesforce_field_type(source_type, has_formula=formula is not None or summary)
     custom = is_custom_name(name)
-    default = text(element, "defaultValue")
+    reference_to = node.text("referenceTo")
     model_field = Field(
         object_name=object_name,
         name=name,
-        label=text(element, "label"),
+        label=node.text("label"),
         type=field_type,
         source_type=source_type,
         custom=custom,
-        required=flag(element, "required"),
-        default=default,
-        formula=formula or _summary_expression(element),
-        length=integer(element, "length"),
-        precision=integer(element, "precision"),
-        scale=integer(element, "scale"),
-        visible_lines=integer(element, "visibleLines"),
-        reference_to=[value for value in [text(element, "referenceTo")] if value],
-        relationship_name=text(element, "relationshipName"),
-        description=text(element, "description"),
-        help_text=text(element, "inlineHelpText"),
-        unique=flag(element, "unique"),
-        external_id=flag(element, "externalId"),
-        track_history=flag(element, "trackHistory"),
+        required=node.flag("required"),
+        default=node.text("defaultValue"),
+        formula=formula or _summary_expression(node),
+        length=node.integer("length"),
+        precision=node.integer("precision"),
+        scale=node.integer("scale"),
+        visible_lines=node.integer("visibleLines"),
+        reference_to=[reference_to] if reference_to else [],
+        relationship_name=node.text("relationshipName"),
+        description=node.text("description"),
+        help_text=node.text("inlineHelpText"),
+        unique=node.flag("unique"),
+        external_id=node.flag("externalId"),
+        track_history=node.flag("trackHistory"),
         system=not custom and name in SYSTEM_FIELDS,
-        location=context.location(element),
+        location=context.location(node.element),
     )
     if field_type is FieldType.AUTONUMBER:
         model_field.system = True
     if source_type == "MasterDetail":
         model_field.required = True  # a detail record cannot be saved without its master
-    if source_type in ("Picklist", "MultiselectPicklist") or child(element, "valueSet") is not None:
-        _read_picklist(element, model_field)
+    if source_type in ("Picklist", "MultiselectPicklist") or node.child("valueSet") is not None:
+        _read_picklist(node, model_field)
     return model_field
 
 
-def _summary_expression(element: etree._Element) -> str | None:
+def _summary_expression(node: Node) -> str | None:
     """Roll-up summaries read the summarized field; keep it as a pseudo-formula."""
-    operation = text(element, "summaryOperation")
-    summarized = text(element, "summarizedField") or text(element, "summaryForeignKey")
+    operation = node.text("summaryOperation")
     if operation is None:
         return None
+    summarized = node.text("summarizedField") or node.text("summaryForeignKey")
     return f"{operation.upper()}({summarized or ''})"
 
 
-def _read_picklist(element: etree._Element, model_field: Field) -> None:
-    value_set = child(element, "valueSet")
+def _read_picklist(node: Node, model_field: Field) -> None:
+    value_set = node.child("valueSet")
     if value_set is not None:
         model_field.restricted = flag(value_set, "restricted")
         model_field.controlling_field = text(value_set, "controllingField")
@@ -159,7 +177,7 @@ def _read_picklist(element: etree._Element, model_field: Field) -> None:
         _apply_value_settings(value_set, model_field)
         return
     # Before API 38 picklists were <picklist><picklistValues>…</picklistValues></picklist>.
-    legacy = child(element, "picklist")
+    legacy = node.child("picklist")
     model_field.restricted = flag(legacy, "restrictedPicklist") if legacy is not None else False
     if legacy is None:
         return
@@ -209,7 +227,177 @@ def _apply_value_settings(value_set: etree._Element, model_field: Field) -> None
         ]
 
 
+# --- object children ----------------------------------------------------------------------------
+
+
+def object_child(
+    element: etree._Element, context: ElementContext, org: Org
+) -> tuple[CrmObject, str] | None:
+    """The object a child belongs to and the child's own name; ``None`` when the path says no
+    object (a stray child file outside ``objects/<Object>/``)."""
+    if context.object_name is None:
+        return None
+    name = context.name or text(element, "fullName") or ""
+    if "." in name:  # ``Object.Child`` fullNames in some retrieved files
+        name = name.rpartition(".")[2]
+    return org.ensure_object(context.object_name, context.location(element)), name
+
+
+def decode_value_name(name: str) -> str:
+    """Record types and business processes percent-encode value names (``Id%2E Decision
+    Makers``); value sets and field definitions do not."""
+    return unquote(name) if "%" in name else name
+
+
+def handle_record_type(element: etree._Element, context: ElementContext, org: Org) -> None:
+    org.occurrences["record_types"] += 1
+    owner = object_child(element, context, org)
+    if owner is None:
+        return
+    crm_object, name = owner
+    if name in crm_object.record_types:
+        return
+    record_type = RecordType(
+        object_name=crm_object.name, name=name, location=context.location(element)
+    )
+    for child_name, child_element in children(element):
+        if child_name == "picklistValues":
+            _read_record_type_values(child_element, record_type)
+        elif child_name == "active":
+            record_type.active = (child_element.text or "").strip().lower() == "true"
+        elif child_name == "businessProcess":
+            record_type.business_process = _stripped(child_element)
+        elif child_name == "label":
+            record_type.label = _stripped(child_element)
+        elif child_name == "description":
+            record_type.description = _stripped(child_element)
+    crm_object.record_types[name] = record_type
+
+
+def _read_record_type_values(element: etree._Element, record_type: RecordType) -> None:
+    field_name = text(element, "picklist")
+    if field_name is None:
+        return
+    values = record_type.picklist_values.setdefault(field_name, [])
+    for child_name, value in children(element):
+        if child_name == "values":
+            value_name = text(value, "fullName")
+            if value_name is not None:
+                values.append(decode_value_name(value_name))
+
+
+def _stripped(element: etree._Element) -> str | None:
+    value = (element.text or "").strip()
+    return value or None
+
+
+def handle_validation_rule(element: etree._Element, context: ElementContext, org: Org) -> None:
+    org.occurrences["validation_rules"] += 1
+    owner = object_child(element, context, org)
+    if owner is None:
+        return
+    crm_object, name = owner
+    if name in crm_object.validation_rules:
+        return
+    crm_object.validation_rules[name] = ValidationRule(
+        object_name=crm_object.name,
+        name=name,
+        active=flag(element, "active", default=True),
+        formula=text(element, "errorConditionFormula") or "",
+        error_field=text(element, "errorDisplayField"),
+        error_message=text(element, "errorMessage"),
+        description=text(element, "description"),
+        location=context.location(element),
+    )
+
+
+def handle_list_view(element: etree._Element, context: ElementContext, org: Org) -> None:
+    org.occurrences["list_views"] += 1
+    owner = object_child(element, context, org)
+    if owner is None:
+        return
+    crm_object, name = owner
+    if name in crm_object.list_views:
+        return
+    list_view = ListView(object_name=crm_object.name, name=name, location=context.location(element))
+    for child_name, child_element in children(element):
+        if child_name == "columns":
+            column = _stripped(child_element)
+            if column is not None:
+                list_view.columns.append(column)
+        elif child_name == "filters":
+            list_view.filters.append(_filter_text(child_element))
+        elif child_name == "label":
+            list_view.label = _stripped(child_element)
+    crm_object.list_views[name] = list_view
+
+
+def _filter_text(element: etree._Element) -> str:
+    """``field operation value`` as one string; a filter without a value (``equals`` blank)
+    keeps just the field and the operation."""
+    parts = (text(element, "field"), text(element, "operation"), text(element, "value"))
+    return " ".join(part for part in parts if part is not None)
+
+
+def handle_compact_layout(element: etree._Element, context: ElementContext, org: Org) -> None:
+    org.occurrences["compact_layouts"] += 1
+    owner = object_child(element, context, org)
+    if owner is None:
+        return
+    crm_object, name = owner
+    view_name = f"{crm_object.name}.{name}"
+    if f"{ViewKind.COMPACT_LAYOUT.value}:{view_name}" in org.views:
+        return
+    location = context.location(element)
+    view = View(
+        kind=ViewKind.COMPACT_LAYOUT,
+        name=view_name,
+        object_name=crm_object.name,
+        label=text(element, "label"),
+        location=location,
+    )
+    # The highlights panel only shows these fields; nobody types into a compact layout.
+    items = [
+        ViewItem(field=field_name, behavior=Behavior.READONLY, location=location)
+        for field_name in texts(element, "fields")
+    ]
+    view.sections.append(ViewSection(label=None, items=items))
+    org.views[view.id] = view
+
+
+def handle_field_set(element: etree._Element, context: ElementContext, org: Org) -> None:
+    org.occurrences["field_sets"] += 1
+    owner = object_child(element, context, org)
+    if owner is None:
+        return
+    crm_object, name = owner
+    if name in crm_object.field_sets:
+        return
+    field_set = FieldSet(object_name=crm_object.name, name=name, location=context.location(element))
+    for child_name, child_element in children(element):
+        if child_name == "displayedFields":
+            field_name = text(child_element, "field")
+            if field_name is not None:
+                field_set.fields.append(field_name)
+        elif child_name == "label":
+            field_set.label = _stripped(child_element)
+        elif child_name == "description":
+            field_set.description = _stripped(child_element)
+    crm_object.field_sets[name] = field_set
+
+
+def handle_web_link(element: etree._Element, context: ElementContext, org: Org) -> None:
+    """Buttons and links are inventoried only: the model has nothing that uses them."""
+    org.occurrences["web_links"] += 1
+
+
 HANDLERS: dict[str, ElementHandler] = {
     "CustomObject": handle_custom_object,
     "CustomField": handle_custom_field,
+    "RecordType": handle_record_type,
+    "ValidationRule": handle_validation_rule,
+    "ListView": handle_list_view,
+    "CompactLayout": handle_compact_layout,
+    "FieldSet": handle_field_set,
+    "WebLink": handle_web_link,
 }
