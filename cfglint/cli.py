@@ -19,10 +19,17 @@ from typing import Any, TypeVar
 import click
 
 from cfglint import __version__
+from cfglint.config import FAIL_ON_CHOICES, CommandLineOverrides, Settings, load_settings
+from cfglint.docs import explain_rule, rule_summary
 from cfglint.inventory import build_inventory, format_inventory_text
+from cfglint.lint import lint as run_lint
 from cfglint.model import Org
 from cfglint.output import write_text
 from cfglint.readers import SOURCES, InputError, read
+from cfglint.rules import all_rules, resolve_rule
+from cfglint.rulesets import RulesetError, did_you_mean
+from cfglint.suppress import BaselineError, read_baseline
+from cfglint.suppress import write_baseline as write_baseline_file
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -51,7 +58,7 @@ def handle_errors(command: F) -> F:
         except KeyboardInterrupt:
             click.echo("cfglint: interrupted", err=True)
             sys.exit(130)
-        except Exception as error:  # noqa: BLE001 - the last line of defence for users
+        except Exception as error:  # the last line of defence: no traceback for users
             if os.environ.get("CFGLINT_DEBUG") == "1":
                 traceback.print_exc()
             click.echo(
@@ -132,6 +139,178 @@ def inventory(
     else:
         text = format_inventory_text(data, verbose=verbose)
     write_text(text, output)
+
+
+# --- lint ---------------------------------------------------------------------------------------
+
+LINT_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
+
+#: Files whose presence marks a project root when cfglint is given file names (pre-commit).
+PROJECT_MARKERS = ("sfdx-project.json", ".cfglint.yaml", ".cfglint.yml")
+
+
+def project_root_of(paths: list[Path]) -> Path:
+    """The project a set of files belongs to: the nearest folder with a project marker, else
+    the repository root, else the files' common folder."""
+    start = Path(os.path.commonpath([str(path.resolve()) for path in paths]))
+    start = start if start.is_dir() else start.parent
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def resolve_targets(paths: tuple[Path, ...]) -> tuple[Path, list[str] | None]:
+    """(project to read, files to report on or None for all) from the PATH arguments."""
+    if not paths:
+        return Path("."), None
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        raise InputError(f"{missing[0]}: no such file or directory")
+    if len(paths) == 1 and paths[0].is_dir():
+        return paths[0], None
+    if any(path.is_dir() for path in paths):
+        raise InputError(
+            "give one project directory, or file names inside one project (as pre-commit does)"
+        )
+    if len(paths) == 1 and paths[0].suffix in (".yaml", ".yml"):
+        return paths[0], None
+    root = project_root_of(list(paths))
+    relative = [path.resolve().relative_to(root).as_posix() for path in paths]
+    return root, relative
+
+
+def _settings(path: Path, overrides: CommandLineOverrides) -> Settings:
+    try:
+        return load_settings(path, overrides)
+    except RulesetError as error:
+        raise InputError(str(error)) from None
+
+
+def _default_format(output_format: str | None) -> str:
+    if output_format:
+        return output_format
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "output_format", type=click.Choice(LINT_FORMATS),
+    help="Output format [default: text; github under GITHUB_ACTIONS=true].",
+)
+@output_option
+@click.option("--ruleset", help="Built-in ruleset name or ruleset file (default: default).")
+@click.option("--select", multiple=True, help="Run only these rules (ids, names, prefixes).")
+@click.option("--extend-select", multiple=True, help="Also run these rules.")
+@click.option("--ignore", multiple=True, help="Do not run these rules.")
+@click.option(
+    "--fail-on", type=click.Choice(FAIL_ON_CHOICES),
+    help="Lowest severity that makes the exit code 1 [default: error].",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Use this configuration file instead of discovering .cfglint.yaml.",
+)
+@click.option(
+    "--baseline", type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+    help="Record today's findings in FILE (then exit 0).",
+)
+@source_option
+@handle_errors
+def lint(
+    paths: tuple[Path, ...], output_format: str | None, output: Path | None,
+    ruleset: str | None, select: tuple[str, ...], extend_select: tuple[str, ...],
+    ignore: tuple[str, ...], fail_on: str | None, exit_zero: bool, config_file: Path | None,
+    baseline: Path | None, write_baseline: Path | None, source: str | None,
+) -> None:
+    """Lint the configuration at PATH (a project directory, or file names inside one project:
+    the whole project is read and only findings in those files are reported)."""
+    project, only_files = resolve_targets(paths)
+    overrides = CommandLineOverrides(
+        ruleset=ruleset, select=list(select), extend_select=list(extend_select),
+        ignore=list(ignore), fail_on=fail_on, config=config_file,
+    )
+    settings = _settings(project, overrides)
+    org = load_org(project, source)
+    known = _read_baseline(baseline or settings.baseline) if not write_baseline else None
+    result = run_lint(org, settings, root=project.as_posix(), only_paths=only_files,
+                      baseline=known)
+    if write_baseline:
+        count = write_baseline_file(result.findings, write_baseline)
+        click.echo(f"wrote {count} baseline entries to {write_baseline}", err=True)
+        return
+    from cfglint.formatters import format_result
+
+    write_text(format_result(result, _default_format(output_format)), output)
+    sys.exit(EXIT_OK if exit_zero else result.exit_code(settings.fail_on))
+
+
+def _read_baseline(path: Path | None) -> Any:
+    if path is None:
+        return None
+    try:
+        return read_baseline(path)
+    except BaselineError as error:
+        raise InputError(str(error)) from None
+
+
+# --- rules, config -------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("rule", required=False)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True,
+)
+@handle_errors
+def rules(rule: str | None, output_format: str) -> None:
+    """List the built-in rules, or explain RULE (an id or dotted name)."""
+    if rule is None:
+        specs = list(all_rules().values())
+        if output_format == "json":
+            click.echo(json.dumps([rule_summary(spec) for spec in specs], indent=2))
+            return
+        for spec in specs:
+            marker = "" if spec.recommended else "  (opt-in)"
+            click.echo(f"{spec.id:<8} {spec.name:<40} {spec.severity.value:<8} "
+                       f"{spec.summary}{marker}")
+        return
+    found = resolve_rule(rule)
+    if found is None:
+        raise InputError(f"unknown rule {rule!r}{did_you_mean(rule)}", "cfglint rules lists them")
+    spec = found
+    if output_format == "json":
+        click.echo(json.dumps({**rule_summary(spec), "doc": spec.doc}, indent=2))
+    else:
+        click.echo(explain_rule(spec))
+
+
+@cli.group()
+def config() -> None:
+    """Inspect the effective configuration."""
+
+
+@config.command("show")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--ruleset", help="Built-in ruleset name or ruleset file.")
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Use this configuration file instead of discovering one.",
+)
+@handle_errors
+def config_show(path: Path, ruleset: str | None, config_file: Path | None) -> None:
+    """Print the configuration a lint of PATH would use, as JSON."""
+    settings = _settings(path, CommandLineOverrides(ruleset=ruleset, config=config_file))
+    click.echo(json.dumps(settings.as_dict(), indent=2))
 
 
 def main() -> None:

@@ -537,6 +537,7 @@ class Stage:
     name: str
     label: str | None = None
     order: int = 0
+    #: Win probability in percent (0–100), as Salesforce stores it; HubSpot's 0–1 is scaled.
     probability: float | None = None
     closed: bool = False
     won: bool = False

@@ -24,6 +24,17 @@ def corpus_path(*parts: str) -> Path:
     return path
 
 
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared (e.g. the SARIF schema); skip or fail as :func:`corpus_path` does."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        message = f"shared file not found at {path} (clone ../shared beside the project)"
+        if os.environ.get("CFGLINT_REQUIRE_CORPORA") == "1":
+            pytest.fail(message + "; CFGLINT_REQUIRE_CORPORA=1 makes this a failure")
+        pytest.skip(message)
+    return path
+
+
 @pytest.fixture
 def corpora() -> Path:
     return corpus_path()

@@ -72,7 +72,8 @@ def test_namespace_tokens_are_tolerated() -> None:
     )
     # File paths keep their tokens (they are the real paths); ids and names never do.
     names = [
-        *org.objects, *(field.id for field in org.fields()), *(f.formula or "" for f in org.fields()),
+        *org.objects, *(field.id for field in org.fields()),
+        *(field.formula or "" for field in org.fields()),
         *org.views, *(item.field for view in org.views.values() for item in view.items()),
         *(repr(assignment) for assignment in org.view_assignments), *org.profiles,
     ]

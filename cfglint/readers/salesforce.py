@@ -120,7 +120,7 @@ def _is_under(relative: str, directories: list[str]) -> bool:
 
 def _read_file(relative: str, absolute: str, org: Org, formats: set[str]) -> None:
     file_name = relative.rpartition("/")[2]
-    extension = os.path.splitext(file_name.removesuffix("-meta.xml"))[1]
+    extension = os.path.splitext(file_name)[1]
     if file_name in PROJECT_FILES:
         org.files_read.append(relative)
         return
@@ -131,7 +131,7 @@ def _read_file(relative: str, absolute: str, org: Org, formats: set[str]) -> Non
         return  # an Apex body: read with its -meta.xml companion (the object it fires on)
     metadata_file = classify(relative)
     if metadata_file is None:
-        org.skipped.append(_unclassified(relative, file_name, extension))
+        org.skipped.append(_unclassified(relative, file_name))
         return
     handler = HANDLERS.get(metadata_file.type_name)
     if handler is None:
@@ -161,7 +161,9 @@ def _read_file(relative: str, absolute: str, org: Org, formats: set[str]) -> Non
     handler(root, _context(metadata_file, absolute), org)
 
 
-def _unclassified(relative: str, file_name: str, extension: str) -> SkippedFile:
+def _unclassified(relative: str, file_name: str) -> SkippedFile:
+    # Foo.cls and its companion Foo.cls-meta.xml are both source code.
+    extension = os.path.splitext(file_name.removesuffix("-meta.xml"))[1]
     if extension in SOURCE_CODE_SUFFIXES:
         return SkippedFile(relative, SkipReason.SOURCE_CODE)
     if file_name.endswith("-meta.xml"):
