@@ -85,7 +85,9 @@ def test_hook_fails_on_planted_problem_and_passes_when_fixed(
     failing = run_hook(sfdx_repo, environment)
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "CFG001" in failing.stdout
-    assert "Region__c.field-meta.xml:7" in failing.stdout
+    # libxml2 notices the unclosed <label> (line 6) when the root closes, on line 17.
+    assert "Region__c.field-meta.xml:17:15: CFG001 [error]" in failing.stdout
+    assert "label line 6" in failing.stdout
 
     field = sfdx_repo / "force-app/main/default/objects/Account/fields/Region__c.field-meta.xml"
     field.write_text(GOOD_FIELD, encoding="utf-8")

@@ -85,7 +85,10 @@ def hubspot() -> Org:
 def test_fixture_reads_without_problems(hubspot: Org) -> None:
     assert hubspot.problems == []
     assert hubspot.files_read == ["crm.yaml", "team.yaml"]
-    assert hubspot.skipped == [SkippedFile("README.md", SkipReason.NOT_METADATA)]
+    assert hubspot.skipped == [
+        SkippedFile("README.md", SkipReason.NOT_METADATA),
+        SkippedFile("expected-findings.txt", SkipReason.NOT_METADATA),
+    ]
     assert (hubspot.platform, hubspot.source_format, hubspot.name) == (
         "hubspot", "cfglint-yaml", "Northwind Analytics"
     )

@@ -10,7 +10,6 @@ children in one pass instead of looking every value up separately.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import unquote
 
 from lxml import etree
@@ -25,7 +24,7 @@ from cfglint.model import (
     ViewKind,
 )
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import text
+from cfglint.readers.xml import is_true, stripped, text
 
 #: File names of the standard profiles. Their files often leave ``<custom>`` out (CumulusCI
 #: config bundles do), and a profile by one of these names is the platform's own.
@@ -40,31 +39,14 @@ _LAYOUT_PREFIX = ViewKind.LAYOUT.value + ":"
 _RECORD_TYPE_PREFIX = "recordtype:"
 
 
-@lru_cache(maxsize=8)
-def _field_permission_tags(namespace: str) -> tuple[str, str, str]:
-    """``field``, ``readable`` and ``editable`` qualified with a document's namespace."""
-    return namespace + "field", namespace + "readable", namespace + "editable"
-
-
-def _namespace_length(element: etree._Element) -> int:
-    """Length of the ``{namespace}`` prefix every tag of a metadata document carries."""
-    tag = element.tag
-    return tag.find("}") + 1 if isinstance(tag, str) else 0
-
-
-def _values(entry: etree._Element, namespace_length: int) -> dict[str, str]:
-    """The text of each child of a permission entry, by local name, in one pass."""
-    values: dict[str, str] = {}
-    for child_element in entry:
-        tag = child_element.tag
-        value = child_element.text
-        if isinstance(tag, str) and value is not None:
-            values[tag[namespace_length:]] = value.strip()
-    return values
-
-
-def _is_true(value: str | None) -> bool:
-    return value is not None and value.strip().lower() == "true"
+def _values(entry: etree._Element) -> dict[str, str]:
+    """The stripped text of each child of a permission entry, by name, in one pass (the last
+    of a name wins; comments land under a key no look-up uses)."""
+    return {
+        child_element.tag: value.strip()
+        for child_element in entry
+        if (value := child_element.text) is not None
+    }
 
 
 def handle_profile(element: etree._Element, context: ElementContext, org: Org) -> None:
@@ -107,55 +89,46 @@ def _read_access(
     # A later copy of a profile (another deployment bundle) adds its layout assignments, but the
     # first copy's permissions stand: reading them again would only be thrown away.
     first_copy = profile.id not in org.profiles
-    namespace_length = _namespace_length(element)
-    field_tags = _field_permission_tags(str(element.tag)[:namespace_length])
-    for child_element in element:
-        tag = child_element.tag
-        if not isinstance(tag, str):
-            continue  # a comment
-        entry_name = tag[namespace_length:]
-        if entry_name == "layoutAssignments":
-            _add_layout_assignment(_values(child_element, namespace_length), profile.id, org)
+    for entry in element:
+        entry_name = entry.tag
+        if entry_name == "fieldPermissions":  # by far the most common entry: tested first
+            if first_copy:
+                _add_field_permission(entry, profile.field_permissions)
+        elif entry_name == "layoutAssignments":
+            _add_layout_assignment(_values(entry), profile.id, org)
         elif not first_copy:
             continue
-        elif entry_name == "fieldPermissions":
-            _add_field_permission(child_element, field_tags, profile)
         elif entry_name == "objectPermissions":
-            _add_object_permission(_values(child_element, namespace_length), profile)
+            _add_object_permission(_values(entry), profile)
         elif entry_name == "recordTypeVisibilities":
-            values = _values(child_element, namespace_length)
+            values = _values(entry)
             record_type = values.get("recordType")
-            if record_type and _is_true(values.get("visible")):
+            if record_type and is_true(values.get("visible")):
                 profile.record_types.append(_RECORD_TYPE_PREFIX + record_type)
         elif entry_name == "custom":
-            profile.custom = _is_true(child_element.text)
+            profile.custom = is_true(entry.text)
         elif entry_name == "label":
-            profile.label = (child_element.text or "").strip() or None
+            profile.label = stripped(entry)
         elif entry_name == "description":
-            profile.description = (child_element.text or "").strip() or None
+            profile.description = stripped(entry)
     if first_copy:
         org.profiles[profile.id] = profile
 
 
-def _add_field_permission(
-    entry: etree._Element, tags: tuple[str, str, str], profile: Profile
-) -> None:
-    # The hot loop of big profiles: whole-tag comparisons, no per-child dictionary.
-    field_tag, readable_tag, editable_tag = tags
+def _add_field_permission(entry: etree._Element, permissions: list[FieldPermission]) -> None:
+    # The hot loop of big profiles and permission sets (thousands of entries): plain tag
+    # comparisons and no per-entry dictionary.
     field_id = readable = editable = None
     for child_element in entry:
         tag = child_element.tag
-        if tag == field_tag:
+        if tag == "field":
             field_id = child_element.text
-        elif tag == readable_tag:
+        elif tag == "readable":
             readable = child_element.text
-        elif tag == editable_tag:
+        elif tag == "editable":
             editable = child_element.text
-    field_id = (field_id or "").strip()
-    if field_id:
-        profile.field_permissions.append(
-            FieldPermission(field_id, readable=_is_true(readable), editable=_is_true(editable))
-        )
+    if field_id and (field_id := field_id.strip()):
+        permissions.append(FieldPermission(field_id, is_true(readable), is_true(editable)))
 
 
 def _add_object_permission(values: dict[str, str], profile: Profile) -> None:
@@ -164,10 +137,10 @@ def _add_object_permission(values: dict[str, str], profile: Profile) -> None:
         profile.object_permissions.append(
             ObjectPermission(
                 object_name=object_name,
-                create=_is_true(values.get("allowCreate")),
-                read=_is_true(values.get("allowRead")),
-                edit=_is_true(values.get("allowEdit")),
-                delete=_is_true(values.get("allowDelete")),
+                create=is_true(values.get("allowCreate")),
+                read=is_true(values.get("allowRead")),
+                edit=is_true(values.get("allowEdit")),
+                delete=is_true(values.get("allowDelete")),
             )
         )
 

@@ -31,7 +31,7 @@ from cfglint.model import (
     salesforce_field_type,
 )
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import Node, child, children, flag, text, texts
+from cfglint.readers.xml import Node, flag, stripped, text, texts
 
 #: Child element of a Metadata API ``<CustomObject>`` -> the Metadata API type it embeds.
 EMBEDDED_TYPES: dict[str, str] = {
@@ -87,8 +87,8 @@ def handle_custom_object(element: etree._Element, context: ElementContext, org: 
         crm_object.description = text(element, "description")
     from cfglint.readers.salesforce_xml import HANDLERS
 
-    for child_name, child_element in children(element):
-        embedded_type = EMBEDDED_TYPES.get(child_name)
+    for child_element in element:
+        embedded_type = EMBEDDED_TYPES.get(child_element.tag)
         if embedded_type is None:
             continue
         handler: ElementHandler | None = HANDLERS.get(embedded_type)
@@ -166,56 +166,59 @@ def _summary_expression(node: Node) -> str | None:
 def _read_picklist(node: Node, model_field: Field) -> None:
     value_set = node.child("valueSet")
     if value_set is not None:
-        model_field.restricted = flag(value_set, "restricted")
-        model_field.controlling_field = text(value_set, "controllingField")
-        model_field.value_set_name = text(value_set, "valueSetName")
-        definition = child(value_set, "valueSetDefinition")
+        settings = Node(value_set)
+        model_field.restricted = settings.flag("restricted")
+        model_field.controlling_field = settings.text("controllingField")
+        model_field.value_set_name = settings.text("valueSetName")
+        definition = settings.child("valueSetDefinition")
         if definition is not None:
             model_field.picklist_values = [
-                _picklist_value(value) for name, value in children(definition) if name == "value"
+                picklist_value(Node(value)) for value in definition.iterchildren("value")
             ]
         _apply_value_settings(value_set, model_field)
         return
     # Before API 38 picklists were <picklist><picklistValues>…</picklistValues></picklist>.
     legacy = node.child("picklist")
-    model_field.restricted = flag(legacy, "restrictedPicklist") if legacy is not None else False
     if legacy is None:
+        model_field.restricted = False
         return
-    model_field.controlling_field = text(legacy, "controllingField")
-    for name, value in children(legacy):
-        if name == "picklistValues":
-            picklist_value = _picklist_value(value)
-            picklist_value.valid_for = [
-                controlling for key, controlling_element in children(value)
-                if key == "controllingFieldValues" and (controlling := controlling_element.text)
-            ]
-            model_field.picklist_values.append(picklist_value)
+    legacy_settings = Node(legacy)
+    model_field.restricted = legacy_settings.flag("restrictedPicklist")
+    model_field.controlling_field = legacy_settings.text("controllingField")
+    for value in legacy.iterchildren("picklistValues"):
+        legacy_value = picklist_value(Node(value))
+        legacy_value.valid_for = [
+            controlling
+            for controlling_element in value.iterchildren("controllingFieldValues")
+            if (controlling := controlling_element.text)
+        ]
+        model_field.picklist_values.append(legacy_value)
 
 
-def _picklist_value(value: etree._Element) -> PicklistValue:
-    name = text(value, "fullName") or ""
+def picklist_value(node: Node) -> PicklistValue:
+    """A value of a field's value set, a global value set or a standard value set: the same
+    settings everywhere (each value has about five, hence one :class:`Node` pass)."""
+    name = node.text("fullName") or ""
     return PicklistValue(
         name=name,
-        label=text(value, "label") or name,
-        default=flag(value, "default"),
-        active=flag(value, "isActive", default=True),
-        color=text(value, "color"),
+        label=node.text("label") or name,
+        default=node.flag("default"),
+        active=node.flag("isActive", default=True),
+        color=node.text("color"),
     )
 
 
 def _apply_value_settings(value_set: etree._Element, model_field: Field) -> None:
     """Dependent picklists: ``valueSettings`` say which controlling values allow each value."""
     valid_for: dict[str, list[str]] = {}
-    for name, setting in children(value_set):
-        if name != "valueSettings":
-            continue
+    for setting in value_set.iterchildren("valueSettings"):
         value_name = text(setting, "valueName")
         if value_name is None:
             continue
         valid_for.setdefault(value_name, []).extend(
             controlling.text.strip()
-            for key, controlling in children(setting)
-            if key == "controllingFieldValue" and controlling.text
+            for controlling in setting.iterchildren("controllingFieldValue")
+            if controlling.text
         )
     for picklist_value in model_field.picklist_values:
         picklist_value.valid_for = valid_for.get(picklist_value.name, [])
@@ -260,17 +263,18 @@ def handle_record_type(element: etree._Element, context: ElementContext, org: Or
     record_type = RecordType(
         object_name=crm_object.name, name=name, location=context.location(element)
     )
-    for child_name, child_element in children(element):
+    for child_element in element:
+        child_name = child_element.tag
         if child_name == "picklistValues":
             _read_record_type_values(child_element, record_type)
         elif child_name == "active":
             record_type.active = (child_element.text or "").strip().lower() == "true"
         elif child_name == "businessProcess":
-            record_type.business_process = _stripped(child_element)
+            record_type.business_process = stripped(child_element)
         elif child_name == "label":
-            record_type.label = _stripped(child_element)
+            record_type.label = stripped(child_element)
         elif child_name == "description":
-            record_type.description = _stripped(child_element)
+            record_type.description = stripped(child_element)
     crm_object.record_types[name] = record_type
 
 
@@ -279,16 +283,10 @@ def _read_record_type_values(element: etree._Element, record_type: RecordType) -
     if field_name is None:
         return
     values = record_type.picklist_values.setdefault(field_name, [])
-    for child_name, value in children(element):
-        if child_name == "values":
-            value_name = text(value, "fullName")
-            if value_name is not None:
-                values.append(decode_value_name(value_name))
-
-
-def _stripped(element: etree._Element) -> str | None:
-    value = (element.text or "").strip()
-    return value or None
+    for value in element.iterchildren("values"):
+        value_name = text(value, "fullName")
+        if value_name is not None:
+            values.append(decode_value_name(value_name))
 
 
 def handle_validation_rule(element: etree._Element, context: ElementContext, org: Org) -> None:
@@ -320,22 +318,24 @@ def handle_list_view(element: etree._Element, context: ElementContext, org: Org)
     if name in crm_object.list_views:
         return
     list_view = ListView(object_name=crm_object.name, name=name, location=context.location(element))
-    for child_name, child_element in children(element):
+    for child_element in element:
+        child_name = child_element.tag
         if child_name == "columns":
-            column = _stripped(child_element)
+            column = stripped(child_element)
             if column is not None:
                 list_view.columns.append(column)
         elif child_name == "filters":
             list_view.filters.append(_filter_text(child_element))
         elif child_name == "label":
-            list_view.label = _stripped(child_element)
+            list_view.label = stripped(child_element)
     crm_object.list_views[name] = list_view
 
 
 def _filter_text(element: etree._Element) -> str:
     """``field operation value`` as one string; a filter without a value (``equals`` blank)
     keeps just the field and the operation."""
-    parts = (text(element, "field"), text(element, "operation"), text(element, "value"))
+    node = Node(element)
+    parts = (node.text("field"), node.text("operation"), node.text("value"))
     return " ".join(part for part in parts if part is not None)
 
 
@@ -374,15 +374,16 @@ def handle_field_set(element: etree._Element, context: ElementContext, org: Org)
     if name in crm_object.field_sets:
         return
     field_set = FieldSet(object_name=crm_object.name, name=name, location=context.location(element))
-    for child_name, child_element in children(element):
+    for child_element in element:
+        child_name = child_element.tag
         if child_name == "displayedFields":
             field_name = text(child_element, "field")
             if field_name is not None:
                 field_set.fields.append(field_name)
         elif child_name == "label":
-            field_set.label = _stripped(child_element)
+            field_set.label = stripped(child_element)
         elif child_name == "description":
-            field_set.description = _stripped(child_element)
+            field_set.description = stripped(child_element)
     crm_object.field_sets[name] = field_set
 
 

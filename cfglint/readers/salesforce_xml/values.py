@@ -14,9 +14,9 @@ from dataclasses import replace
 
 from lxml import etree
 
-from cfglint.model import Field, FieldType, Org, PicklistValue, Pipeline, Stage, ValueSet
+from cfglint.model import Field, FieldType, Org, Pipeline, Stage, ValueSet
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.salesforce_xml.objects import decode_value_name, object_child
+from cfglint.readers.salesforce_xml.objects import decode_value_name, object_child, picklist_value
 from cfglint.readers.xml import Node, children, text
 
 #: The picklist that holds the stage, per object that can have business processes.
@@ -127,7 +127,7 @@ def _read_value_set(element: etree._Element, context: ElementContext, standard: 
     for child_name, child_element in children(element):
         if child_name == value_tag:
             node = Node(child_element)
-            value_set.values.append(_picklist_value(node))
+            value_set.values.append(picklist_value(node))
             if with_stages:
                 value_set.stages.append(_stage(node))
         elif child_name == "sorted":
@@ -139,17 +139,6 @@ def _read_value_set(element: etree._Element, context: ElementContext, standard: 
 
 def _is_true(element: etree._Element) -> bool:
     return (element.text or "").strip().lower() == "true"
-
-
-def _picklist_value(node: Node) -> PicklistValue:
-    name = node.text("fullName") or ""
-    return PicklistValue(
-        name=name,
-        label=node.text("label") or name,
-        default=node.flag("default"),
-        active=node.flag("isActive", default=True),
-        color=node.text("color"),
-    )
 
 
 def _stage(node: Node) -> Stage:

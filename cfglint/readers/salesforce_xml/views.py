@@ -15,7 +15,7 @@ from lxml import etree
 
 from cfglint.model import Behavior, Org, QuickAction, View, ViewItem, ViewKind, ViewSection
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import child, children, text
+from cfglint.readers.xml import child, stripped, text
 
 #: ``behavior`` (layouts) and ``uiBehavior`` (FlexiPage, quick actions), lower-cased. FlexiPage
 #: also writes ``none``, meaning "as the field allows": that is an editable field.
@@ -58,15 +58,17 @@ def _behavior(value: str | None) -> Behavior:
 def _field_and_behavior(
     item: etree._Element, behavior_name: str
 ) -> tuple[str | None, Behavior]:
-    """The field and behaviour of a layout item, read in one pass over its children."""
+    """The field and behaviour of a layout item, read in one pass over its children (the last
+    of each wins)."""
     field_name: str | None = None
     behavior: str | None = None
-    for name, child_element in children(item):
-        if name == "field":
-            field_name = (child_element.text or "").strip() or None
-        elif name == behavior_name:
+    for child_element in item:
+        tag = child_element.tag
+        if tag == "field":
+            field_name = child_element.text
+        elif tag == behavior_name:
             behavior = child_element.text
-    return field_name, _behavior(behavior)
+    return (field_name.strip() or None) if field_name else None, _behavior(behavior)
 
 
 def _add_view(org: Org, view: View) -> None:
@@ -90,7 +92,8 @@ def handle_layout(element: etree._Element, context: ElementContext, org: Org) ->
         location=context.location(element),
     )
     components: list[str] = []
-    for name, child_element in children(element):
+    for child_element in element:
+        name = child_element.tag
         if name == "layoutSections":
             view.sections.append(_layout_section(child_element, context))
         elif name == "relatedLists":
@@ -108,37 +111,29 @@ def handle_layout(element: etree._Element, context: ElementContext, org: Org) ->
 
 def _layout_section(section: etree._Element, context: ElementContext) -> ViewSection:
     view_section = ViewSection(label=text(section, "label"))
-    for name, column in children(section):
-        if name != "layoutColumns":
-            continue
-        for item_name, item in children(column):
-            if item_name != "layoutItems":
-                continue
+    items = view_section.items
+    for column in section.iterchildren("layoutColumns"):
+        for item in column.iterchildren("layoutItems"):
             field_name, behavior = _field_and_behavior(item, "behavior")
             if field_name is None:
                 continue  # blank space, custom link, canvas, Visualforce page, report chart
-            view_section.items.append(
-                ViewItem(field=field_name, behavior=behavior, location=context.location(item))
-            )
+            items.append(ViewItem(field_name, behavior, None, context.location(item)))
     return view_section
 
 
 def _quick_action_list(action_list: etree._Element) -> list[str]:
     names: list[str] = []
-    for name, item in children(action_list):
-        if name == "quickActionListItems":
-            action = text(item, "quickActionName")
-            if action is not None:
-                names.append(action)
+    for item in action_list.iterchildren("quickActionListItems"):
+        action = text(item, "quickActionName")
+        if action is not None:
+            names.append(action)
     return names
 
 
 def _platform_quick_actions(action_list: etree._Element) -> list[str]:
     """Quick actions of the Lightning action bar; standard and custom buttons are not actions."""
     names: list[str] = []
-    for name, item in children(action_list):
-        if name != "platformActionListItems":
-            continue
+    for item in action_list.iterchildren("platformActionListItems"):
         action_type = text(item, "actionType")
         action = text(item, "actionName")
         if action is not None and action_type is not None and action_type.lower() == "quickaction":
@@ -164,9 +159,8 @@ def handle_flexipage(element: etree._Element, context: ElementContext, org: Org)
         location=context.location(element),
     )
     page = _PageRegions()
-    for name, region in children(element):
-        if name == "flexiPageRegions":
-            page.read_region(region, context)
+    for region in element.iterchildren("flexiPageRegions"):
+        page.read_region(region, context)
     view.sections = page.sections()
     view.components = page.components
     _add_view(org, view)
@@ -183,9 +177,11 @@ class _PageRegions:
 
     def read_region(self, region: etree._Element, context: ElementContext) -> None:
         region_name = text(region, "name") or ""
-        for name, item in children(region):
+        for item in region:
+            name = item.tag
             if name == "itemInstances":
-                for kind, instance in children(item):
+                for instance in item:
+                    kind = instance.tag
                     if kind == "fieldInstance":
                         self._read_field(instance, region_name, context)
                     elif kind == "componentInstance":
@@ -199,9 +195,10 @@ class _PageRegions:
         field_item: str | None = None
         behavior: str | None = None
         visibility: str | None = None
-        for name, child_element in children(instance):
+        for child_element in instance:
+            name = child_element.tag
             if name == "fieldItem":
-                field_item = (child_element.text or "").strip() or None
+                field_item = stripped(child_element)
             elif name == "fieldInstanceProperties" and text(child_element, "name") == "uiBehavior":
                 behavior = text(child_element, "value")
             elif name == "visibilityRule":
@@ -223,9 +220,10 @@ class _PageRegions:
         component_name: str | None = None
         label: str | None = None
         shown_regions: list[str] = []
-        for name, child_element in children(instance):
+        for child_element in instance:
+            name = child_element.tag
             if name == "componentName":
-                component_name = (child_element.text or "").strip() or None
+                component_name = stripped(child_element)
             elif name == "componentInstanceProperties":
                 property_name = text(child_element, "name")
                 value = text(child_element, "value")
@@ -271,7 +269,8 @@ def visibility_text(rule: etree._Element) -> str | None:
     """A visibility rule as one readable line, e.g. ``{!Record.StageName} EQUAL Proposal``."""
     criteria: list[str] = []
     boolean_filter: str | None = None
-    for name, child_element in children(rule):
+    for child_element in rule:
+        name = child_element.tag
         if name == "criteria":
             parts = [
                 text(child_element, "leftValue"),
@@ -280,7 +279,7 @@ def visibility_text(rule: etree._Element) -> str | None:
             ]
             criteria.append(" ".join(part for part in parts if part is not None))
         elif name == "booleanFilter":
-            boolean_filter = (child_element.text or "").strip() or None
+            boolean_filter = stripped(child_element)
     if not criteria:
         return None
     if boolean_filter is None or len(criteria) == 1:
@@ -325,18 +324,12 @@ def handle_quick_action(element: etree._Element, context: ElementContext, org: O
 
 def _quick_action_fields(layout: etree._Element, context: ElementContext) -> list[ViewItem]:
     items: list[ViewItem] = []
-    for name, column in children(layout):
-        if name != "quickActionLayoutColumns":
-            continue
-        for item_name, item in children(column):
-            if item_name != "quickActionLayoutItems":
-                continue
+    for column in layout.iterchildren("quickActionLayoutColumns"):
+        for item in column.iterchildren("quickActionLayoutItems"):
             field_name, behavior = _field_and_behavior(item, "uiBehavior")
             if field_name is None:
                 continue  # an empty space
-            items.append(
-                ViewItem(field=field_name, behavior=behavior, location=context.location(item))
-            )
+            items.append(ViewItem(field_name, behavior, None, context.location(item)))
     return items
 
 

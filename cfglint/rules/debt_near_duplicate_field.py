@@ -1,0 +1,196 @@
+"""Two fields of one object look like the same field: their names or labels nearly match.
+
+**Why it matters.** `Customer_Tier__c` beside `Customer_Tiers__c`, `Region__c` beside
+`Region_New__c`, a custom `Annual_Revenue__c` beside the standard `AnnualRevenue`: someone
+could not find the existing field, or replaced it and never retired the old one. Users then fill
+in either, reports and automation read one or the other, and the data is split across both.
+
+Two fields are near duplicates when their API names or labels read the same once case,
+punctuation and `__c` are ignored, plural words are made singular, the `Id` of a standard lookup
+is dropped (`AccountId` reads as `account`), and leftover words are removed: a trailing word
+from the `noise-words` option (`new`, `old`, `copy`, `v2`, ...) and a leading `old`, `legacy`,
+`deprecated`, `dnu`, `zz` or `copy of`. Fields are grouped by that reading, so every object is
+checked in one pass however many fields it has. Groups made only of standard fields are left
+alone (they are the platform's own), and so is a formula field that shows the field it reads
+(`Picture_IMG__c` = `IMAGE(Picture__c)`).
+
+**Failing example**
+
+```yaml
+objects:
+  Account:
+    fields:
+      Customer_Tier__c: {type: picklist, label: Customer Tier}
+      Customer_Tiers__c: {type: picklist, label: Customer Tiers}
+```
+
+**Passing example**
+
+```yaml
+objects:
+  Account:
+    fields:
+      Customer_Tier__c: {type: picklist, label: Customer Tier}
+      Support_Tier__c: {type: picklist, label: Support Tier}
+```
+
+**How to fix.** Decide which field is the real one, move the data and every reference (layouts,
+reports, formulas, automation, integrations) to it, and delete the other. When both are needed,
+give them names and labels that say how they differ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from cfglint.model import CUSTOM_SUFFIXES, CrmObject, Field, Org
+from cfglint.rules.base import Options, Problem
+
+ID = "DEBT006"
+NAME = "debt.near-duplicate-field"
+SEVERITY = "warning"
+OPTIONS: dict[str, Any] = {
+    "noise-words": {
+        "type": "array",
+        "items": {"type": "string"},
+        "uniqueItems": True,
+        "default": [
+            "new", "old", "legacy", "copy", "temp", "tmp", "backup", "bak", "dup", "duplicate",
+            "deprecated", "obsolete", "unused", "dnu", "v1", "v2", "v3", "v4", "v5",
+        ],
+        "description": "Words that, at the end of a name or label, do not make it a new field "
+        "(lower case).",
+    },
+}
+
+#: Leading words that mark a field as replaced by another.
+LEADING_NOISE = frozenset({"old", "legacy", "deprecated", "obsolete", "unused", "dnu", "zz", "zzz"})
+
+# Words of an API name: ``SLAExpirationDate`` -> SLA, Expiration, Date; ``Account1`` ->
+# Account, 1. API names are ASCII; labels are split on anything that is not a letter or digit.
+_NAME_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_LABEL_WORD = re.compile(r"[^\W_]+")
+_SUFFIX = re.compile("(" + "|".join(re.escape(suffix) for suffix in CUSTOM_SUFFIXES) + ")$",
+                     re.IGNORECASE)
+
+
+def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
+    noise = frozenset(word.lower() for word in options["noise-words"])
+    for _, crm_object in sorted(org.objects.items()):
+        for group, readings in _groups(crm_object, noise):
+            if any(field.custom for field in group):
+                yield _problem(group, readings)
+
+
+def _groups(
+    crm_object: CrmObject, noise: frozenset[str]
+) -> Iterator[tuple[list[Field], list[str]]]:
+    """Fields that share a reading (directly or through another field), with the readings."""
+    fields = [crm_object.fields[name] for name in sorted(crm_object.fields)]
+    parent = list(range(len(fields)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    first_with: dict[str, int] = {}  # reading (compared form) -> first field that has it
+    shown_as: dict[str, str] = {}  # reading -> how the first field spells it
+    joining: set[str] = set()  # readings that two fields share
+    for index, field in enumerate(fields):
+        for compared, shown in readings_of(field, noise).items():
+            other = first_with.setdefault(compared, index)
+            shown_as.setdefault(compared, shown)
+            if other != index and not derived(field, fields[other]):
+                parent[root(index)] = root(other)
+                joining.add(compared)
+    members: dict[int, list[Field]] = defaultdict(list)
+    for index, field in enumerate(fields):
+        members[root(index)].append(field)
+    for root_index, group in sorted(members.items()):
+        if len(group) > 1:
+            shown_readings = sorted(
+                {shown_as[compared] for compared in joining
+                 if root(first_with[compared]) == root_index}
+            )
+            yield group, shown_readings
+
+
+def _problem(group: list[Field], readings: list[str]) -> Problem:
+    # The field to keep is the standard one, else the one with the shortest name (the others
+    # add a word or a letter); the finding goes to the first custom field of the rest.
+    original = min(group, key=lambda field: (field.custom, len(field.name), field.name))
+    duplicates = sorted((field for field in group if field is not original),
+                        key=lambda field: field.id)
+    reported = next(field for field in duplicates if field.custom)
+    names = ", ".join(field.id for field in duplicates)
+    verb = "looks like a duplicate" if len(duplicates) == 1 else "look like duplicates"
+    quantifier = "both" if len(group) == 2 else "all"
+    shown = " / ".join(f"'{reading}'" for reading in readings)
+    return Problem(
+        element_id=reported.id,
+        message=f"{names} {verb} of {original.id} ({quantifier} read as {shown})",
+        location=reported.location,
+        data={
+            "original": original.id,
+            "duplicates": [field.id for field in duplicates],
+            "readings": readings,
+            "types": {field.id: field.type.value for field in group},
+        },
+    )
+
+
+def derived(field: Field, other: Field) -> bool:
+    """Whether one field is a formula that shows the other (``IMAGE(Picture__c)``), which makes
+    it a presentation of that field rather than a duplicate."""
+    return _reads(field, other) or _reads(other, field)
+
+
+def _reads(formula_field: Field, other: Field) -> bool:
+    if other.id in formula_field.formula_references:
+        return True
+    if not formula_field.formula:
+        return False
+    mention = rf"(?<![A-Za-z0-9_]){re.escape(other.name)}(?![A-Za-z0-9_])"
+    return re.search(mention, formula_field.formula, re.IGNORECASE) is not None
+
+
+def readings_of(field: Field, noise: frozenset[str]) -> dict[str, str]:
+    """How the field's API name and label read once the differences that do not matter are
+    removed: the words joined without spaces (compared, so that ``PostCode`` meets
+    ``Postcode``) and with spaces (shown)."""
+    name = _SUFFIX.sub("", field.name)
+    name_words = [word.lower() for word in _NAME_WORD.findall(name)]
+    if not field.custom and len(name_words) > 1 and name_words[-1] == "id":
+        name_words.pop()  # AccountId is the standard lookup to Account
+    readings = [_reading(name_words, noise)]
+    if field.label:
+        readings.append(_reading(_LABEL_WORD.findall(field.label.lower()), noise))
+    return {"".join(words): " ".join(words) for words in readings if words}
+
+
+def _reading(words: Sequence[str], noise: frozenset[str]) -> list[str]:
+    kept = [singular(word) for word in words]
+    while len(kept) > 1 and kept[-1] in noise:
+        kept.pop()
+    if len(kept) > 2 and kept[:2] == ["copy", "of"]:
+        kept = kept[2:]
+    while len(kept) > 1 and kept[0] in LEADING_NOISE:
+        kept.pop(0)
+    return kept
+
+
+def singular(word: str) -> str:
+    """A cheap singular for English words: tiers -> tier, categories -> category, addresses ->
+    address, statuses -> status; status, class and analysis stay as they are."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "uses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1]
