@@ -182,6 +182,11 @@ def resolve_targets(paths: tuple[Path, ...]) -> tuple[Path, list[str] | None]:
     return root, relative
 
 
+def split_selectors(values: tuple[str, ...]) -> list[str]:
+    """``--select REQ001,VIEW --select DATA`` -> ``["REQ001", "VIEW", "DATA"]``."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
 def _settings(path: Path, overrides: CommandLineOverrides) -> Settings:
     try:
         return load_settings(path, overrides)
@@ -203,9 +208,12 @@ def _default_format(output_format: str | None) -> str:
 )
 @output_option
 @click.option("--ruleset", help="Built-in ruleset name or ruleset file (default: default).")
-@click.option("--select", multiple=True, help="Run only these rules (ids, names, prefixes).")
-@click.option("--extend-select", multiple=True, help="Also run these rules.")
-@click.option("--ignore", multiple=True, help="Do not run these rules.")
+@click.option(
+    "--select", multiple=True,
+    help="Run only these rules: ids, dotted names or prefixes, comma-separated or repeated.",
+)
+@click.option("--extend-select", multiple=True, help="Also run these rules (same forms).")
+@click.option("--ignore", multiple=True, help="Do not run these rules (same forms).")
 @click.option(
     "--fail-on", type=click.Choice(FAIL_ON_CHOICES),
     help="Lowest severity that makes the exit code 1 [default: error].",
@@ -235,8 +243,9 @@ def lint(
     the whole project is read and only findings in those files are reported)."""
     project, only_files = resolve_targets(paths)
     overrides = CommandLineOverrides(
-        ruleset=ruleset, select=list(select), extend_select=list(extend_select),
-        ignore=list(ignore), fail_on=fail_on, config=config_file,
+        ruleset=ruleset, select=split_selectors(select),
+        extend_select=split_selectors(extend_select), ignore=split_selectors(ignore),
+        fail_on=fail_on, config=config_file,
     )
     settings = _settings(project, overrides)
     org = load_org(project, source)

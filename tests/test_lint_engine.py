@@ -233,3 +233,8 @@ def test_config_show_prints_effective_settings(project: Path) -> None:
     shown = json.loads(result.stdout)
     assert shown["ruleset"] == "test"
     assert "ACME001" in shown["rules"]
+
+
+def test_comma_separated_selectors(project: Path) -> None:
+    _, report = lint_json(project, "--select", "CFG001,ACME001")
+    assert elements(report) == ["Account.Tier__c"]
