@@ -101,10 +101,14 @@ def walk_files(root: Path) -> Iterator[tuple[str, str]]:
 
 
 def _ordered(files: list[tuple[str, str]], first: list[str]) -> list[tuple[str, str]]:
+    # What _is_under tests, prepared once: this ranks every file of the project.
+    prefixes = [directory + "/" for directory in first]
+    whole = [directory in ("", ".") for directory in first]
+
     def rank(item: tuple[str, str]) -> tuple[int, str]:
         relative = item[0]
         for position, directory in enumerate(first):
-            if _is_under(relative, [directory]):
+            if relative.startswith(prefixes[position]) or relative == directory or whole[position]:
                 return position, relative
         return len(first), relative
 
@@ -120,14 +124,13 @@ def _is_under(relative: str, directories: list[str]) -> bool:
 
 def _read_file(relative: str, absolute: str, org: Org, formats: set[str]) -> None:
     file_name = relative.rpartition("/")[2]
-    extension = os.path.splitext(file_name)[1]
     if file_name in PROJECT_FILES:
         org.files_read.append(relative)
         return
     if file_name.startswith("."):
         org.skipped.append(SkippedFile(relative, SkipReason.IGNORED, "hidden file"))
         return
-    if extension == ".trigger":
+    if file_name.endswith(".trigger"):
         return  # an Apex body: read with its -meta.xml companion (the object it fires on)
     metadata_file = classify(relative)
     if metadata_file is None:
@@ -175,16 +178,15 @@ def _unclassified(relative: str, file_name: str) -> SkippedFile:
 
 def _load(relative: str, absolute: str, org: Org) -> etree._Element | None:
     try:
-        # Unbuffered: the file is read whole, and a buffered reader costs more to set up than
-        # reading a small metadata file takes.
-        with open(absolute, "rb", buffering=0) as handle:
-            data = handle.readall()
+        data = _read_bytes(absolute)
     except OSError as error:
         org.problem(ProblemKind.UNREADABLE, f"cannot read file: {error.strerror}", relative)
         org.skipped.append(SkippedFile(relative, SkipReason.PARSE_ERROR, "unreadable"))
         return None
-    # Suppressions live in comments, so a file without one needs no scan.
-    if b"<!--" in data and b"cfglint:" in data:
+    # Suppressions live in comments, so a file without one needs no scan. A comment needs a
+    # "!", and looking for one byte costs a tenth of looking for "<!--" in the many files
+    # that have none.
+    if b"!" in data and b"<!--" in data and b"cfglint:" in data:
         org.suppressions.extend(scan_suppressions(relative, data.decode("utf-8", "replace")))
     if b"NAMESPACE" in data:
         data = _replace_tokens(data)
@@ -194,6 +196,20 @@ def _load(relative: str, absolute: str, org: Org) -> etree._Element | None:
         org.problem(error.kind, error.message, relative, error.line, error.column)
         org.skipped.append(SkippedFile(relative, SkipReason.PARSE_ERROR, error.kind.value))
         return None
+
+
+def _read_bytes(absolute: str) -> bytes:
+    """The whole file, read with plain system calls: a file object costs more to set up than
+    reading a small metadata file takes, and a project has thousands of them."""
+    descriptor = os.open(absolute, os.O_RDONLY)
+    try:
+        size = os.fstat(descriptor).st_size + 1  # one byte more notices a file that grew
+        data = os.read(descriptor, size)
+        while chunk := os.read(descriptor, size):
+            data += chunk
+        return data
+    finally:
+        os.close(descriptor)
 
 
 def _replace_tokens(data: bytes) -> bytes:

@@ -35,6 +35,12 @@ STANDARD_PROFILES = frozenset(
     }
 )
 
+#: The children of a profile or permission set that the model has a place for.
+_READ_ENTRIES = (
+    "fieldPermissions", "layoutAssignments", "objectPermissions", "recordTypeVisibilities",
+    "custom", "label", "description",
+)
+
 _LAYOUT_PREFIX = ViewKind.LAYOUT.value + ":"
 _RECORD_TYPE_PREFIX = "recordtype:"
 
@@ -89,7 +95,7 @@ def _read_access(
     # A later copy of a profile (another deployment bundle) adds its layout assignments, but the
     # first copy's permissions stand: reading them again would only be thrown away.
     first_copy = profile.id not in org.profiles
-    for entry in element:
+    for entry in element.iterchildren(*_READ_ENTRIES):  # user permissions, tabs, ... are not
         entry_name = entry.tag
         if entry_name == "fieldPermissions":  # by far the most common entry: tested first
             if first_copy:

@@ -33,7 +33,7 @@ from lxml import etree
 
 from cfglint.model import Automation, AutomationKind, Org
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import child, children, flag, integer, text
+from cfglint.readers.xml import child, flag, integer, text
 
 # --- shared -------------------------------------------------------------------------------------
 
@@ -155,7 +155,8 @@ def handle_flow(element: etree._Element, context: ElementContext, org: Org) -> N
         location=context.location(element),
     )
     scope = _FlowScope.of(element, automation)
-    for name, node in children(element):
+    for node in element:
+        name = node.tag
         if name in FLOW_NODES:
             automation.elements += 1
         reader = _FLOW_READERS.get(name)
@@ -177,7 +178,8 @@ class _FlowScope:
         elements refer to each other in any order, so this comes before reading them."""
         scope = cls(automation)
         loops: list[tuple[str | None, str | None]] = []
-        for name, node in children(flow):
+        for node in flow:
+            name = node.tag
             if name == "start":
                 _read_start_trigger(node, automation)
             elif name == "processMetadataValues":
@@ -223,7 +225,8 @@ class _FlowScope:
         """A right-hand side: a reference to a record field is read, a string is a literal."""
         if value is None:
             return
-        for name, item in children(value):
+        for item in value:
+            name = item.tag
             if name == "elementReference":
                 self.read(item.text)
             elif name == "stringValue" and item.text and item.text.strip():
@@ -275,7 +278,8 @@ def _read_process_setting(setting: etree._Element, automation: Automation) -> No
 
 def _read_start(start: etree._Element, scope: _FlowScope) -> None:
     object_name = scope.automation.object_name
-    for name, item in children(start):
+    for item in start:
+        name = item.tag
         if name == "filters":
             if object_name and (field_name := text(item, "field")):
                 scope.automation.reads.append(f"{object_name}.{field_name}")
@@ -286,18 +290,21 @@ def _read_start(start: etree._Element, scope: _FlowScope) -> None:
 
 
 def _read_decision(decision: etree._Element, scope: _FlowScope) -> None:
-    for name, rule in children(decision):
+    for rule in decision:
+        name = rule.tag
         if name != "rules":
             continue
         scope.automation.decisions += 1
-        for condition_name, condition in children(rule):
+        for condition in rule:
+            condition_name = condition.tag
             if condition_name == "conditions":
                 scope.read(text(condition, "leftValueReference"))
                 scope.value(child(condition, "rightValue"))
 
 
 def _read_assignment(assignment: etree._Element, scope: _FlowScope) -> None:
-    for name, item in children(assignment):
+    for item in assignment:
+        name = item.tag
         if name == "assignmentItems":
             scope.write(text(item, "assignToReference"))
             scope.value(child(item, "value"))
@@ -308,7 +315,8 @@ def _read_record_element(node: etree._Element, scope: _FlowScope) -> None:
     fetched are read, the object is touched."""
     object_name = scope.record_object(node)
     automation = scope.automation
-    for name, item in children(node):
+    for item in node:
+        name = item.tag
         if name in ("inputAssignments", "outputAssignments", "filters"):
             field_name = text(item, "field")
             if object_name and field_name:
@@ -332,7 +340,8 @@ def _read_subflow(subflow: etree._Element, scope: _FlowScope) -> None:
     flow_name = text(subflow, "flowName")
     if flow_name:
         scope.automation.calls.append(f"flow:{flow_name}")
-    for name, item in children(subflow):
+    for item in subflow:
+        name = item.tag
         if name == "inputAssignments":
             scope.value(child(item, "value"))
 
@@ -342,7 +351,8 @@ def _read_action_call(action: etree._Element, scope: _FlowScope) -> None:
     action_name = text(action, "actionName")
     if called and action_name:
         scope.automation.calls.append(f"{called}:{action_name}")
-    for name, item in children(action):
+    for item in action:
+        name = item.tag
         if name == "inputParameters":
             scope.value(child(item, "value"))
 
@@ -388,7 +398,8 @@ def handle_workflow(element: etree._Element, context: ElementContext, org: Org) 
     field_updates: dict[str, _FieldUpdate] = {}
     flow_actions: dict[str, str] = {}
     rules: list[etree._Element] = []
-    for name, node in children(element):
+    for node in element:
+        name = node.tag
         if name == "fieldUpdates":
             org.occurrences["workflow_field_updates"] += 1
             update_name = text(node, "fullName")
@@ -448,15 +459,15 @@ def _rule_actions(
 ) -> list[tuple[str, str]]:
     """(type, name) of the rule's immediate and time-dependent actions."""
     actions: list[tuple[str, str]] = []
-    for name, node in children(rule):
+    for node in rule:
+        name = node.tag
         if name == "actions":
             actions.append(_action(node))
         elif name == "workflowTimeTriggers":
             offset_field = text(node, "offsetFromField")
             if offset_field:
                 automation.reads.append(_qualified(offset_field, object_name))
-            actions.extend(_action(item) for item_name, item in children(node)
-                           if item_name == "actions")
+            actions.extend(_action(item) for item in node.iterchildren("actions"))
     return actions
 
 
@@ -466,7 +477,8 @@ def _action(action: etree._Element) -> tuple[str, str]:
 
 def _read_criteria(element: etree._Element, object_name: str, automation: Automation) -> None:
     """Rule criteria: ``criteriaItems`` (field, operation, value) or one ``formula``."""
-    for name, node in children(element):
+    for node in element:
+        name = node.tag
         if name == "criteriaItems":
             field_name = text(node, "field")
             if field_name:
@@ -578,15 +590,15 @@ def _approval_actions(
 ) -> list[tuple[str, str]]:
     """Read entry criteria of the process and its steps; return every action (type, name)."""
     actions: list[tuple[str, str]] = []
-    for name, node in children(element):
+    for node in element:
+        name = node.tag
         if name == "entryCriteria":
             _read_criteria(node, object_name, automation)
         elif name == "approvalStep":
             automation.elements += 1
             actions.extend(_approval_actions(node, object_name, automation))
         elif name in APPROVAL_ACTION_LISTS:
-            actions.extend(_action(item) for item_name, item in children(node)
-                           if item_name == "action")
+            actions.extend(_action(item) for item in node.iterchildren("action"))
     return actions
 
 

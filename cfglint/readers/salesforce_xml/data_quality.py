@@ -13,7 +13,7 @@ from lxml import etree
 
 from cfglint.model import DuplicateRule, MatchingRule, Org
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import children, local_name, text
+from cfglint.readers.xml import local_name, text
 
 
 def handle_duplicate_rule(element: etree._Element, context: ElementContext, org: Org) -> None:
@@ -27,7 +27,8 @@ def handle_duplicate_rule(element: etree._Element, context: ElementContext, org:
         location=context.location(element),
     )
     active = None
-    for child_name, node in children(element):
+    for node in element:
+        child_name = node.tag
         value = node.text.strip() if node.text else None
         if child_name == "isActive":
             active = value
@@ -52,7 +53,8 @@ def handle_matching_rules(element: etree._Element, context: ElementContext, org:
     if local_name(element) == "MatchingRule":  # decomposed: one rule per file
         _add_matching_rule(element, context, org)
         return
-    for child_name, node in children(element):
+    for node in element:
+        child_name = node.tag
         if child_name == "matchingRules":
             _add_matching_rule(node, context, org)
 
@@ -74,7 +76,8 @@ def _add_matching_rule(element: etree._Element, context: ElementContext, org: Or
         active=text(element, "ruleStatus") == "Active",
         location=context.location(element),
     )
-    for child_name, node in children(element):
+    for node in element:
+        child_name = node.tag
         if child_name == "matchingRuleItems":
             field_name = text(node, "fieldName")
             if field_name:

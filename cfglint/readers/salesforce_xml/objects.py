@@ -22,6 +22,7 @@ from cfglint.model import (
     Org,
     PicklistValue,
     RecordType,
+    SourceLocation,
     ValidationRule,
     View,
     ViewItem,
@@ -31,7 +32,7 @@ from cfglint.model import (
     salesforce_field_type,
 )
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import Node, flag, stripped, text, texts
+from cfglint.readers.xml import Node, as_integer, flag, is_true, stripped, text, texts
 
 #: Child element of a Metadata API ``<CustomObject>`` -> the Metadata API type it embeds.
 EMBEDDED_TYPES: dict[str, str] = {
@@ -87,10 +88,10 @@ def handle_custom_object(element: etree._Element, context: ElementContext, org: 
         crm_object.description = text(element, "description")
     from cfglint.readers.salesforce_xml import HANDLERS
 
-    for child_element in element:
-        embedded_type = EMBEDDED_TYPES.get(child_element.tag)
-        if embedded_type is None:
-            continue
+    # lxml picks the embedded components out in C: the object's other settings (action
+    # overrides, search layouts, ...) never become Python objects.
+    for child_element in element.iterchildren(*EMBEDDED_TYPES):
+        embedded_type = EMBEDDED_TYPES[child_element.tag]
         handler: ElementHandler | None = HANDLERS.get(embedded_type)
         if handler is None:
             org.occurrences[OCCURRENCE_KINDS[embedded_type]] += 1
@@ -108,42 +109,44 @@ def handle_custom_field(element: etree._Element, context: ElementContext, org: O
     name = node.text("fullName") or context.name
     if "." in name:  # some tools write Object.Field as the fullName of a single field file
         name = name.rpartition(".")[2]
-    crm_object = org.ensure_object(object_name, context.location(element))
+    location = context.location(element)
+    crm_object = org.objects.get(object_name) or org.ensure_object(object_name, location)
     if name in crm_object.fields:
         return  # first definition wins; see cfglint.readers.salesforce
-    crm_object.fields[name] = parse_field(node, object_name, name, context)
+    crm_object.fields[name] = parse_field(node, object_name, name, location)
 
 
-def parse_field(node: Node, object_name: str, name: str, context: ElementContext) -> Field:
-    source_type = node.text("type")
-    formula = node.text("formula")
+def parse_field(node: Node, object_name: str, name: str, location: SourceLocation) -> Field:
+    setting = node.texts.get  # some twenty look-ups follow, most of settings the field lacks
+    source_type = setting("type")
+    formula = setting("formula")
     summary = source_type == "Summary"
     field_type = salesforce_field_type(source_type, has_formula=formula is not None or summary)
     custom = is_custom_name(name)
-    reference_to = node.text("referenceTo")
+    reference_to = setting("referenceTo")
     model_field = Field(
         object_name=object_name,
         name=name,
-        label=node.text("label"),
+        label=setting("label"),
         type=field_type,
         source_type=source_type,
         custom=custom,
-        required=node.flag("required"),
-        default=node.text("defaultValue"),
+        required=is_true(setting("required")),
+        default=setting("defaultValue"),
         formula=formula or _summary_expression(node),
-        length=node.integer("length"),
-        precision=node.integer("precision"),
-        scale=node.integer("scale"),
-        visible_lines=node.integer("visibleLines"),
+        length=as_integer(setting("length")),
+        precision=as_integer(setting("precision")),
+        scale=as_integer(setting("scale")),
+        visible_lines=as_integer(setting("visibleLines")),
         reference_to=[reference_to] if reference_to else [],
-        relationship_name=node.text("relationshipName"),
-        description=node.text("description"),
-        help_text=node.text("inlineHelpText"),
-        unique=node.flag("unique"),
-        external_id=node.flag("externalId"),
-        track_history=node.flag("trackHistory"),
+        relationship_name=setting("relationshipName"),
+        description=setting("description"),
+        help_text=setting("inlineHelpText"),
+        unique=is_true(setting("unique")),
+        external_id=is_true(setting("externalId")),
+        track_history=is_true(setting("trackHistory")),
         system=not custom and name in SYSTEM_FIELDS,
-        location=context.location(node.element),
+        location=location,
     )
     if field_type is FieldType.AUTONUMBER:
         model_field.system = True
@@ -198,13 +201,16 @@ def _read_picklist(node: Node, model_field: Field) -> None:
 def picklist_value(node: Node) -> PicklistValue:
     """A value of a field's value set, a global value set or a standard value set: the same
     settings everywhere (each value has about five, hence one :class:`Node` pass)."""
-    name = node.text("fullName") or ""
+    setting = node.texts.get
+    name = setting("fullName") or ""
+    default = setting("default")
+    active = setting("isActive")
     return PicklistValue(
         name=name,
-        label=node.text("label") or name,
-        default=node.flag("default"),
-        active=node.flag("isActive", default=True),
-        color=node.text("color"),
+        label=setting("label") or name,
+        default=default is not None and default.lower() == "true",
+        active=active is None or active.lower() == "true",
+        color=setting("color"),
     )
 
 
@@ -220,8 +226,8 @@ def _apply_value_settings(value_set: etree._Element, model_field: Field) -> None
             for controlling in setting.iterchildren("controllingFieldValue")
             if controlling.text
         )
-    for picklist_value in model_field.picklist_values:
-        picklist_value.valid_for = valid_for.get(picklist_value.name, [])
+    for listed in model_field.picklist_values:
+        listed.valid_for = valid_for.get(listed.name, [])
     if not model_field.picklist_values and valid_for:
         # Values from a global value set: keep the dependency for when they are resolved.
         model_field.picklist_values = [
@@ -283,10 +289,15 @@ def _read_record_type_values(element: etree._Element, record_type: RecordType) -
     if field_name is None:
         return
     values = record_type.picklist_values.setdefault(field_name, [])
+    # Record types of big objects list thousands of values: the first <fullName> of each is
+    # found with a plain loop (a value has two children), not a look-up per value.
     for value in element.iterchildren("values"):
-        value_name = text(value, "fullName")
-        if value_name is not None:
-            values.append(decode_value_name(value_name))
+        for setting in value:
+            if setting.tag == "fullName":
+                value_name = stripped(setting)
+                if value_name is not None:
+                    values.append(decode_value_name(value_name))
+                break
 
 
 def handle_validation_rule(element: etree._Element, context: ElementContext, org: Org) -> None:
@@ -334,8 +345,7 @@ def handle_list_view(element: etree._Element, context: ElementContext, org: Org)
 def _filter_text(element: etree._Element) -> str:
     """``field operation value`` as one string; a filter without a value (``equals`` blank)
     keeps just the field and the operation."""
-    node = Node(element)
-    parts = (node.text("field"), node.text("operation"), node.text("value"))
+    parts = (text(element, "field"), text(element, "operation"), text(element, "value"))
     return " ".join(part for part in parts if part is not None)
 
 

@@ -21,30 +21,30 @@ from lxml import etree
 
 from cfglint.model import Org, Report
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import children, text
+from cfglint.readers.xml import stripped, text
 
 
 def handle_report(element: etree._Element, context: ElementContext, org: Org) -> None:
     org.occurrences["reports"] += 1
     report = Report(name=context.name, folder=context.folder, location=context.location(element))
-    for name, node in children(element):
+    for node in element:
+        name = node.tag
         if name == "columns":
             _append(report.columns, text(node, "field"))
         elif name in ("groupingsDown", "groupingsAcross"):
             _append(report.groupings, text(node, "field"))
         elif name == "filter":
-            for item_name, item in children(node):
-                if item_name == "criteriaItems":
-                    _append(report.filters, text(item, "column"))
+            for item in node.iterchildren("criteriaItems"):
+                _append(report.filters, text(item, "column"))
         elif name == "timeFrameFilter":
             # The date range is a filter too: the report depends on that date field.
             _append(report.filters, text(node, "dateColumn"))
         elif name == "name":
-            report.label = _stripped(node)
+            report.label = stripped(node)
         elif name == "reportType":
-            report.report_type = _stripped(node)
+            report.report_type = stripped(node)
         elif name == "description":
-            report.description = _stripped(node)
+            report.description = stripped(node)
     report.is_forecast = "forecast" in (report.report_type or "").lower()
     if report.id not in org.reports:  # first definition wins
         org.reports[report.id] = report
@@ -53,10 +53,6 @@ def handle_report(element: etree._Element, context: ElementContext, org: Org) ->
 def _append(values: list[str], value: str | None) -> None:
     if value and value not in values:
         values.append(value)
-
-
-def _stripped(element: etree._Element) -> str | None:
-    return (element.text.strip() or None) if element.text else None
 
 
 def finalize(org: Org) -> None:

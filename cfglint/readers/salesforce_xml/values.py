@@ -17,7 +17,7 @@ from lxml import etree
 from cfglint.model import Field, FieldType, Org, Pipeline, Stage, ValueSet
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
 from cfglint.readers.salesforce_xml.objects import decode_value_name, object_child, picklist_value
-from cfglint.readers.xml import Node, children, text
+from cfglint.readers.xml import Node, stripped, text
 
 #: The picklist that holds the stage, per object that can have business processes.
 STAGE_FIELDS: dict[str, str] = {
@@ -124,7 +124,8 @@ def _read_value_set(element: etree._Element, context: ElementContext, standard: 
     )
     # Only the stage-like standard sets carry probabilities and closed / won / converted flags.
     with_stages = standard and value_set.name in STAGE_VALUE_SETS.values()
-    for child_name, child_element in children(element):
+    for child_element in element:
+        child_name = child_element.tag
         if child_name == value_tag:
             node = Node(child_element)
             value_set.values.append(picklist_value(node))
@@ -133,7 +134,7 @@ def _read_value_set(element: etree._Element, context: ElementContext, standard: 
         elif child_name == "sorted":
             value_set.sorted = _is_true(child_element)
         elif child_name == "description":
-            value_set.description = (child_element.text or "").strip() or None
+            value_set.description = stripped(child_element)
     return value_set
 
 
@@ -190,7 +191,8 @@ def handle_business_process(element: etree._Element, context: ElementContext, or
     if pipeline.id in org.pipelines:
         return
     pipeline.label = pipeline.name
-    for child_name, child_element in children(element):
+    for child_element in element:
+        child_name = child_element.tag
         if child_name == "values":
             stage_name = text(child_element, "fullName")
             if stage_name is not None:
@@ -198,7 +200,7 @@ def handle_business_process(element: etree._Element, context: ElementContext, or
         elif child_name == "isActive":
             pipeline.active = _is_true(child_element)
         elif child_name == "description":
-            pipeline.description = (child_element.text or "").strip() or None
+            pipeline.description = stripped(child_element)
     org.pipelines[pipeline.id] = pipeline
 
 

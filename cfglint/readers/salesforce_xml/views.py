@@ -13,9 +13,18 @@ import re
 
 from lxml import etree
 
-from cfglint.model import Behavior, Org, QuickAction, View, ViewItem, ViewKind, ViewSection
+from cfglint.model import (
+    Behavior,
+    Org,
+    QuickAction,
+    SourceLocation,
+    View,
+    ViewItem,
+    ViewKind,
+    ViewSection,
+)
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import child, stripped, text
+from cfglint.readers.xml import child, line_of, stripped, text
 
 #: ``behavior`` (layouts) and ``uiBehavior`` (FlexiPage, quick actions), lower-cased. FlexiPage
 #: also writes ``none``, meaning "as the field allows": that is an editable field.
@@ -48,6 +57,9 @@ MAX_NESTING = 16
 
 _FILTER_NUMBER = re.compile(r"\d+")
 
+#: The children of a page layout that say which fields and components it shows.
+_LAYOUT_PARTS = ("layoutSections", "relatedLists", "quickActionList", "platformActionList")
+
 
 def _behavior(value: str | None) -> Behavior:
     if value is None:
@@ -55,20 +67,28 @@ def _behavior(value: str | None) -> Behavior:
     return BEHAVIORS.get(value.strip().lower(), Behavior.EDIT)
 
 
-def _field_and_behavior(
-    item: etree._Element, behavior_name: str
-) -> tuple[str | None, Behavior]:
-    """The field and behaviour of a layout item, read in one pass over its children (the last
-    of each wins)."""
-    field_name: str | None = None
-    behavior: str | None = None
-    for child_element in item:
-        tag = child_element.tag
-        if tag == "field":
-            field_name = child_element.text
-        elif tag == behavior_name:
-            behavior = child_element.text
-    return (field_name.strip() or None) if field_name else None, _behavior(behavior)
+def _field_items(
+    parent: etree._Element, column_tag: str, item_tag: str, behavior_tag: str, path: str
+) -> list[ViewItem]:
+    """The field items of a layout section or a quick action layout, column by column. Items
+    without a field (blank spaces, custom links, canvases, Visualforce pages, report charts)
+    are left out. Big layouts have thousands of items, so each is read in one pass over its
+    children and nothing is looked up twice."""
+    items: list[ViewItem] = []
+    for column in parent.iterchildren(column_tag):
+        for item in column.iterchildren(item_tag):
+            field_name: str | None = None
+            behavior: str | None = None
+            for setting in item:  # the last of each wins
+                tag = setting.tag
+                if tag == "field":
+                    field_name = setting.text
+                elif tag == behavior_tag:
+                    behavior = setting.text
+            if field_name and (field_name := field_name.strip()):
+                location = SourceLocation(path, line_of(item))
+                items.append(ViewItem(field_name, _behavior(behavior), None, location))
+    return items
 
 
 def _add_view(org: Org, view: View) -> None:
@@ -92,7 +112,7 @@ def handle_layout(element: etree._Element, context: ElementContext, org: Org) ->
         location=context.location(element),
     )
     components: list[str] = []
-    for child_element in element:
+    for child_element in element.iterchildren(*_LAYOUT_PARTS):  # the rest are display options
         name = child_element.tag
         if name == "layoutSections":
             view.sections.append(_layout_section(child_element, context))
@@ -110,15 +130,10 @@ def handle_layout(element: etree._Element, context: ElementContext, org: Org) ->
 
 
 def _layout_section(section: etree._Element, context: ElementContext) -> ViewSection:
-    view_section = ViewSection(label=text(section, "label"))
-    items = view_section.items
-    for column in section.iterchildren("layoutColumns"):
-        for item in column.iterchildren("layoutItems"):
-            field_name, behavior = _field_and_behavior(item, "behavior")
-            if field_name is None:
-                continue  # blank space, custom link, canvas, Visualforce page, report chart
-            items.append(ViewItem(field_name, behavior, None, context.location(item)))
-    return view_section
+    return ViewSection(
+        label=text(section, "label"),
+        items=_field_items(section, "layoutColumns", "layoutItems", "behavior", context.path),
+    )
 
 
 def _quick_action_list(action_list: etree._Element) -> list[str]:
@@ -318,19 +333,10 @@ def handle_quick_action(element: etree._Element, context: ElementContext, org: O
         return
     layout = child(element, "quickActionLayout")
     if layout is not None:
-        action.fields = _quick_action_fields(layout, context)
+        action.fields = _field_items(
+            layout, "quickActionLayoutColumns", "quickActionLayoutItems", "uiBehavior", context.path
+        )
     org.quick_actions[action.id] = action
-
-
-def _quick_action_fields(layout: etree._Element, context: ElementContext) -> list[ViewItem]:
-    items: list[ViewItem] = []
-    for column in layout.iterchildren("quickActionLayoutColumns"):
-        for item in column.iterchildren("quickActionLayoutItems"):
-            field_name, behavior = _field_and_behavior(item, "uiBehavior")
-            if field_name is None:
-                continue  # an empty space
-            items.append(ViewItem(field_name, behavior, None, context.location(item)))
-    return items
 
 
 HANDLERS: dict[str, ElementHandler] = {
