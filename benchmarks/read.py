@@ -10,19 +10,16 @@ fastest of ``--repeat`` runs, taken alternately so that both see the same machin
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
+from corpus_table import Column, run
 from lxml import etree
 
 from cfglint.readers import read
 from cfglint.readers.metadata_types import classify
 from cfglint.readers.salesforce import walk_files
-
-DEFAULT_CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "sfdc"
 
 
 def metadata_files(root: Path) -> list[Path]:
@@ -62,30 +59,18 @@ def measure(root: Path, repeat: int) -> dict[str, float | int | str]:
     }
 
 
+COLUMNS: list[Column] = [
+    ("corpus", "corpus", "<50"),
+    ("files", "files", ">7"),
+    ("bytes", "bytes", ">12,"),
+    ("floor_s", "floor s", ">10.4f"),
+    ("read_s", "read s", ">10.4f"),
+    ("ratio", "ratio", ">7.2f"),
+]
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--json", type=Path, help="also write the rows as JSON")
-    arguments = parser.parse_args()
-    if not arguments.corpora.is_dir():
-        print(f"corpora not found at {arguments.corpora}", file=sys.stderr)
-        return 2
-    rows = [
-        measure(corpus, arguments.repeat)
-        for corpus in sorted(arguments.corpora.iterdir())
-        if corpus.is_dir()
-    ]
-    header = f"{'corpus':<50}{'files':>7}{'bytes':>12}{'floor s':>10}{'read s':>10}{'ratio':>7}"
-    print(header)
-    for row in rows:
-        print(
-            f"{row['corpus']:<50}{row['files']:>7}{row['bytes']:>12,}"
-            f"{row['floor_s']:>10.4f}{row['read_s']:>10.4f}{row['ratio']:>7.2f}"
-        )
-    if arguments.json:
-        arguments.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
-    return 0
+    return run(__doc__.split("\n\n")[0], measure, COLUMNS, default_repeat=5)
 
 
 if __name__ == "__main__":

@@ -7,104 +7,35 @@ internal error says so and asks for a report (``CFGLINT_DEBUG=1`` shows the trac
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
-import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from cfglint import __version__
+from cfglint.commands.common import (
+    EXIT_OK,
+    handle_errors,
+    load_org,
+    output_option,
+    source_option,
+)
+from cfglint.commands.debt_command import debt_command
+from cfglint.commands.graph_commands import graph_command, impact_command
 from cfglint.config import FAIL_ON_CHOICES, CommandLineOverrides, Settings, load_settings
 from cfglint.docs import explain_rule, rule_summary
+from cfglint.graph import build_graph
 from cfglint.inventory import build_inventory, format_inventory_text
 from cfglint.lint import lint as run_lint
-from cfglint.model import Org
 from cfglint.output import write_text
-from cfglint.readers import SOURCES, InputError, read
+from cfglint.readers import InputError
 from cfglint.rules import all_rules, resolve_rule
 from cfglint.rulesets import RulesetError, did_you_mean
 from cfglint.suppress import BaselineError, read_baseline
 from cfglint.suppress import write_baseline as write_baseline_file
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_ERROR = 2
-
-#: Show a progress bar when a project has at least this many files and stderr is a terminal.
-PROGRESS_MIN_FILES = 300
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def handle_errors(command: F) -> F:
-    """Turn expected errors into a message and exit code 2; never a traceback for those."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except InputError as error:
-            click.echo(f"cfglint: error: {error.message}", err=True)
-            if error.hint:
-                click.echo(f"hint: {error.hint}", err=True)
-            sys.exit(EXIT_ERROR)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            click.echo("cfglint: interrupted", err=True)
-            sys.exit(130)
-        except Exception as error:  # the last line of defence: no traceback for users
-            if os.environ.get("CFGLINT_DEBUG") == "1":
-                traceback.print_exc()
-            click.echo(
-                f"cfglint: internal error: {type(error).__name__}: {error}\n"
-                "This is a bug in cfglint; please report it with the command you ran "
-                "(CFGLINT_DEBUG=1 shows the traceback).",
-                err=True,
-            )
-            sys.exit(EXIT_ERROR)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def load_org(path: Path, source: str | None) -> Org:
-    """Read a configuration, with a progress bar on a terminal for large projects."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
-        return read(path, source)
-    bar: Any = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if total < PROGRESS_MIN_FILES:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="reading", file=sys.stderr)
-            bar.__enter__()
-        bar.update(1)
-
-    try:
-        return read(path, source, progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-
-
-source_option = click.option(
-    "--source",
-    type=click.Choice(SOURCES),
-    help="Force a reader instead of detecting the format from the path.",
-)
-output_option = click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE instead of standard output.",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -251,7 +182,7 @@ def lint(
     org = load_org(project, source)
     known = _read_baseline(baseline or settings.baseline) if not write_baseline else None
     result = run_lint(org, settings, root=project.as_posix(), only_paths=only_files,
-                      baseline=known)
+                      baseline=known, graph=build_graph(org))
     if write_baseline:
         count = write_baseline_file(result.findings, write_baseline)
         click.echo(f"wrote {count} baseline entries to {write_baseline}", err=True)
@@ -324,3 +255,8 @@ def config_show(path: Path, ruleset: str | None, config_file: Path | None) -> No
 
 def main() -> None:
     cli(prog_name="cfglint")
+
+
+
+for _command in (debt_command, graph_command, impact_command):
+    cli.add_command(_command)
