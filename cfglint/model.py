@@ -519,14 +519,23 @@ class Role:
     profiles: list[str] = field(default_factory=list)  # profile / permset / team ids
     objects: list[str] = field(default_factory=list)
     needs: list[RoleFieldNeed] = field(default_factory=list)
+    #: What the role does on its objects: ``create``, ``stage-move``, ``log-call`` (ROLE_TASKS).
     tasks: list[str] = field(default_factory=list)
     description: str | None = None
     inferred: bool = False
     location: SourceLocation | None = None
+    #: The record type the role creates records with, by object name (record type id).
+    record_types: dict[str, str] = field(default_factory=dict)
+    #: Fields the role must update when it moves a record to a stage: stage name -> field ids.
+    must_update: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
         return f"role:{self.name}"
+
+
+#: The tasks the update budget estimates, in the order reports list them.
+ROLE_TASKS = ("create", "stage-move", "log-call")
 
 
 # --- pipelines ----------------------------------------------------------------------------------
