@@ -37,7 +37,7 @@ def run(
         return 2
     corpora = sorted(path for path in arguments.corpora.iterdir() if path.is_dir())
     rows = [measure(corpus, arguments.repeat) for corpus in corpora]
-    print(" ".join(_heading(heading, spec) for _, heading, spec in columns))
+    print(" ".join(column_heading(heading, spec) for _, heading, spec in columns))
     for row in rows:
         print(" ".join(format(row[key], spec) for key, _, spec in columns))
     if arguments.json:
@@ -45,7 +45,7 @@ def run(
     return 0
 
 
-def _heading(heading: str, spec: str) -> str:
+def column_heading(heading: str, spec: str) -> str:
     # Headings take the alignment and width of their column but none of its number format.
     width = "".join(ch for ch in spec.split(".")[0] if ch.isdigit())
     align = spec[0] if spec and spec[0] in "<>^" else "<"

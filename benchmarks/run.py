@@ -1,0 +1,218 @@
+"""Lint speed at scale: NPSP and the synthetic orgs, against the parse floor.
+
+For each target (the NPSP corpus and every synthetic size asked for) a fresh child process
+measures, in that one process:
+
+- the **floor**: reading and parsing every metadata XML file once with lxml;
+- a **cold lint** with the default ruleset, split into read / graph / rules / output (no cache);
+- a **warm lint** with nothing changed and one **after touching one file**, through the cache
+  (``cfglint lint`` with its default cache under a temporary cache directory);
+- the child's **peak memory** (maximum resident set size).
+
+Each time is the fastest of ``--repeat`` runs. The command-line rows (``cli cold`` / ``cli warm``)
+time the real ``cfglint lint`` as a user runs it, process start-up included. Then the scaling
+ratio time(XL)/time(L) is set against the size ratio (objects XL / objects L). Prints a table
+and, with ``--json``, writes the rows.
+
+    python benchmarks/run.py [--sizes S,M,L,XL] [--synth-dir DIR] [--repeat N] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from corpus_table import column_heading
+from lxml import etree
+from synth import SIZES, write_org
+
+from cfglint.config import CommandLineOverrides, load_settings
+from cfglint.formatters import format_result
+from cfglint.graph import build_graph
+from cfglint.lint import lint
+from cfglint.readers import read
+from cfglint.readers.metadata_types import classify
+from cfglint.readers.salesforce import walk_files
+
+NPSP = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "sfdc" / (
+    "SalesforceFoundation__NPSP")
+CLI = [sys.executable, "-m", "cfglint"]
+
+
+def fastest(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def floor_seconds(root: Path, repeat: int) -> tuple[float, int]:
+    files = [Path(absolute) for relative, absolute in walk_files(root)
+             if classify(relative) is not None]
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+
+    def parse_all() -> None:
+        for path in files:
+            etree.fromstring(path.read_bytes(), parser)
+
+    seconds, _ = fastest(repeat, parse_all)
+    return seconds, len(files)
+
+
+def cold_split(root: Path, repeat: int) -> dict[str, float]:
+    settings = load_settings(root, CommandLineOverrides())
+    splits: dict[str, list[float]] = {"read": [], "graph": [], "rules": [], "output": []}
+    for _ in range(repeat):
+        marks = [time.perf_counter()]
+        org = read(root)
+        marks.append(time.perf_counter())
+        graph = build_graph(org)
+        marks.append(time.perf_counter())
+        result = lint(org, settings, root=root.as_posix(), graph=graph)
+        marks.append(time.perf_counter())
+        format_result(result, "text")
+        marks.append(time.perf_counter())
+        for key, (start, end) in zip(splits, pairwise(marks), strict=True):
+            splits[key].append(end - start)
+    row = {key: min(values) for key, values in splits.items()}
+    row["cold"] = sum(row.values())
+    return row
+
+
+def cli_seconds(root: Path, repeat: int, *arguments: str, before: Callable[[], None] | None = None,
+                environment: dict[str, str] | None = None) -> float:
+    def run() -> None:
+        if before:
+            before()
+        subprocess.run([*CLI, "lint", str(root), "--exit-zero", *arguments],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                       env=environment)
+
+    return fastest(repeat, run)[0]
+
+
+def supports_cache() -> bool:
+    help_text = subprocess.run([*CLI, "lint", "--help"], capture_output=True, text=True).stdout
+    return "--no-cache" in help_text
+
+
+def touch_one(root: Path) -> Callable[[], None]:
+    victim = next(Path(absolute) for relative, absolute in walk_files(root)
+                  if classify(relative) is not None)
+
+    def touch() -> None:
+        os.utime(victim, None)
+
+    return touch
+
+
+def measure(name: str, root: Path, repeat: int, queue: Any) -> None:
+    """Runs in a child process so that its peak memory is this target's alone."""
+    floor, files = floor_seconds(root, repeat)
+    row: dict[str, Any] = {"target": name, "files": files, "floor": floor,
+                           **cold_split(root, repeat)}
+    row["ratio"] = row["cold"] / floor
+    row["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with tempfile.TemporaryDirectory() as cache_home:
+        environment = {**os.environ, "CFGLINT_CACHE_DIR": cache_home}
+        cached = supports_cache()
+        cold_flags = ("--no-cache",) if cached else ()
+        row["cli_cold"] = cli_seconds(root, repeat, *cold_flags, environment=environment)
+        cli_seconds(root, 1, environment=environment)  # fill the cache
+        row["cli_warm"] = cli_seconds(root, repeat, environment=environment)
+        row["cli_touched"] = cli_seconds(root, repeat, before=touch_one(root),
+                                         environment=environment)
+        row["cache"] = cached
+    queue.put(row)
+
+
+def run_target(name: str, root: Path, repeat: int) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=measure, args=(name, root, repeat, queue))
+    child.start()
+    row: dict[str, Any] = queue.get()
+    child.join()
+    return row
+
+
+def synthetic_root(directory: Path, size: str) -> Path:
+    root = directory / size
+    marker = root / ".synth-complete"
+    if not marker.exists():
+        if root.exists():
+            shutil.rmtree(root)
+        write_org(root, SIZES[size], seed=20261122)
+        marker.write_text("ok\n", encoding="utf-8")
+    return root
+
+
+COLUMNS = [("target", "target", "<8"), ("files", "files", ">8"), ("floor", "floor s", ">9.3f"),
+           ("read", "read", ">8.3f"), ("graph", "graph", ">8.3f"), ("rules", "rules", ">8.3f"),
+           ("output", "output", ">8.3f"), ("cold", "cold s", ">8.3f"), ("ratio", "ratio", ">7.2f"),
+           ("cli_cold", "cli cold", ">9.3f"), ("cli_warm", "cli warm", ">9.3f"),
+           ("cli_touched", "touched", ">9.3f"), ("peak_mb", "peak MB", ">9.0f")]
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    print(" ".join(column_heading(heading, spec) for _, heading, spec in COLUMNS))
+    for row in rows:
+        print(" ".join(format(row[key], spec) for key, _, spec in COLUMNS))
+    by_target = {row["target"]: row for row in rows}
+    if "XL" in by_target and "L" in by_target:
+        time_ratio = by_target["XL"]["cold"] / by_target["L"]["cold"]
+        size_ratio = SIZES["XL"] / SIZES["L"]
+        print(f"scaling: time(XL)/time(L) = {time_ratio:.2f} for a size ratio of {size_ratio:.2f}"
+              f" ({time_ratio / size_ratio:.2f} x the size ratio)")
+    if not all(row["cache"] for row in rows):
+        print("note: this cfglint has no cache yet (no --no-cache flag); warm rows are cold runs")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="S,M,L,XL", help="synthetic sizes, comma-separated")
+    parser.add_argument(
+        "--synth-dir", type=Path, default=Path(tempfile.gettempdir()) / "cfglint-synth",
+        help="where synthetic orgs are written (kept and reused between runs)",
+    )
+    parser.add_argument("--no-npsp", action="store_true", help="skip the NPSP corpus")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    arguments = parser.parse_args()
+    targets: list[tuple[str, Path]] = []
+    if not arguments.no_npsp:
+        if not NPSP.is_dir():
+            print(f"NPSP corpus not found at {NPSP}; use --no-npsp", file=sys.stderr)
+            return 2
+        targets.append(("NPSP", NPSP))
+    for size in filter(None, arguments.sizes.split(",")):
+        if size not in SIZES:
+            print(f"unknown size {size!r}; choose from {', '.join(SIZES)}", file=sys.stderr)
+            return 2
+        targets.append((size, synthetic_root(arguments.synth_dir, size)))
+    rows = []
+    for name, root in targets:
+        print(f"measuring {name} ...", file=sys.stderr)
+        rows.append(run_target(name, root, arguments.repeat))
+    print_table(rows)
+    if arguments.json:
+        arguments.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
