@@ -16,6 +16,8 @@ from typing import Any
 import click
 
 from cfglint import __version__
+from cfglint.budget import Calibration, load_calibration
+from cfglint.commands.budget_command import budget_command
 from cfglint.commands.common import (
     EXIT_OK,
     handle_errors,
@@ -25,6 +27,8 @@ from cfglint.commands.common import (
 )
 from cfglint.commands.debt_command import debt_command
 from cfglint.commands.graph_commands import graph_command, impact_command
+from cfglint.commands.init_command import init_command
+from cfglint.commands.side_inputs import load_side_inputs, roles_option, usage_option
 from cfglint.config import FAIL_ON_CHOICES, CommandLineOverrides, Settings, load_settings
 from cfglint.docs import explain_rule, rule_summary
 from cfglint.graph import build_graph
@@ -125,6 +129,13 @@ def _settings(path: Path, overrides: CommandLineOverrides) -> Settings:
         raise InputError(str(error)) from None
 
 
+def _calibration(project: Path, config_file: Path | None) -> Calibration:
+    try:
+        return load_calibration(project, config_file)
+    except RulesetError as error:
+        raise InputError(str(error)) from None
+
+
 def _default_format(output_format: str | None) -> str:
     if output_format:
         return output_format
@@ -162,13 +173,16 @@ def _default_format(output_format: str | None) -> str:
     "--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
     help="Record today's findings in FILE (then exit 0).",
 )
+@roles_option
+@usage_option
 @source_option
 @handle_errors
 def lint(
     paths: tuple[Path, ...], output_format: str | None, output: Path | None,
     ruleset: str | None, select: tuple[str, ...], extend_select: tuple[str, ...],
     ignore: tuple[str, ...], fail_on: str | None, exit_zero: bool, config_file: Path | None,
-    baseline: Path | None, write_baseline: Path | None, source: str | None,
+    baseline: Path | None, write_baseline: Path | None, roles_file: Path | None,
+    usage_file: Path | None, source: str | None,
 ) -> None:
     """Lint the configuration at PATH (a project directory, or file names inside one project:
     the whole project is read and only findings in those files are reported)."""
@@ -180,9 +194,11 @@ def lint(
     )
     settings = _settings(project, overrides)
     org = load_org(project, source)
+    side_inputs = load_side_inputs(org, roles_file or settings.roles, usage_file or settings.usage)
+    side_inputs.calibration = _calibration(project, config_file)
     known = _read_baseline(baseline or settings.baseline) if not write_baseline else None
     result = run_lint(org, settings, root=project.as_posix(), only_paths=only_files,
-                      baseline=known, graph=build_graph(org))
+                      baseline=known, graph=build_graph(org), side_inputs=side_inputs)
     if write_baseline:
         count = write_baseline_file(result.findings, write_baseline)
         click.echo(f"wrote {count} baseline entries to {write_baseline}", err=True)
@@ -258,5 +274,5 @@ def main() -> None:
 
 
 
-for _command in (debt_command, graph_command, impact_command):
+for _command in (budget_command, debt_command, graph_command, impact_command, init_command):
     cli.add_command(_command)

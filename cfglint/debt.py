@@ -438,6 +438,11 @@ def _no_quantity(finding: Finding, context: Context) -> float:
     return 0.0
 
 
+def _one(finding: Finding, context: Context) -> float:
+    """One unit per finding: each TIME finding is one (role, task) pair over budget."""
+    return 1.0
+
+
 #: What each remediation row's ``per`` multiplies.
 QUANTITIES: dict[str, Quantity] = {
     "DEBT002:workflow": _automation_measure(lambda automation: automation.elements),
@@ -459,6 +464,10 @@ QUANTITIES: dict[str, Quantity] = {
     "PIPE002": _stages_outside,
     "PIPE004": _over("count", "max"),
     "DATA003": _over("count", "max"),
+    "TIME001": _one,
+    "TIME002": _one,
+    "TIME003": _one,
+    "TIME004": _one,
 }
 
 #: Data keys that name further elements a finding is about (its exposure is the largest).

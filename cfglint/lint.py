@@ -64,6 +64,8 @@ class SideInputs:
 
     roles: Any = None
     usage: Any = None
+    #: The update-budget calibration (``budget:`` in the configuration); None for the defaults.
+    calibration: Any = None
 
     def available(self) -> set[str]:
         return {name for name in ("roles", "usage") if getattr(self, name) is not None}

@@ -34,7 +34,7 @@ import jsonschema
 
 from cfglint.rules import RuleSpec, all_rules, matching_ids, resolve_rule
 from cfglint.rules.base import Severity
-from cfglint.yamlio import YamlProblem, load_yaml_file, to_plain, validate
+from cfglint.yamlio import YamlProblem, load_yaml_file, package_schema, to_plain, validate
 
 BUILTIN_PACKAGE = "cfglint.builtin_rulesets"
 
@@ -69,11 +69,7 @@ def builtin_names() -> list[str]:
 
 
 def schema(name: str) -> dict[str, Any]:
-    import json
-
-    text = resources.files("cfglint.schemas").joinpath(name).read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return package_schema(name)
 
 
 def load_ruleset(reference: str, relative_to: Path | None = None) -> Ruleset:

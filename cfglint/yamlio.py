@@ -7,8 +7,11 @@ the line of the offending node.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +98,11 @@ def to_plain(node: Any) -> Any:
     if isinstance(node, list):
         return [to_plain(item) for item in node]
     return node
+
+
+@functools.cache
+def package_schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in ``cfglint/schemas/`` (e.g. ``roles.schema.json``), read once."""
+    text = resources.files("cfglint.schemas").joinpath(name).read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded

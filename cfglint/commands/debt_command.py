@@ -15,7 +15,9 @@ from pathlib import Path
 
 import click
 
+from cfglint.budget import load_calibration
 from cfglint.commands.common import handle_errors, load_org
+from cfglint.commands.side_inputs import load_side_inputs, roles_option, usage_option
 from cfglint.config import CommandLineOverrides, Settings, load_settings
 from cfglint.debt import DebtAssessment, assess, load_constants
 from cfglint.graph import build_graph
@@ -41,19 +43,22 @@ def _settings(path: Path, ruleset: str | None, config: Path | None) -> Settings:
 
 def debt_assessment(
     path: Path, *, ruleset: str | None = None, config: Path | None = None,
-    source: str | None = None,
+    source: str | None = None, roles_file: Path | None = None, usage_file: Path | None = None,
 ) -> DebtAssessment:
     """Read, graph, lint and price the project at ``path``."""
     settings = _settings(path, ruleset, config)
     try:
         constants = load_constants(path, config)
+        calibration = load_calibration(path, config)
     except RulesetError as error:
         raise InputError(str(error)) from None
     org = load_org(path, source)
+    side_inputs = load_side_inputs(org, roles_file or settings.roles, usage_file or settings.usage)
+    side_inputs.calibration = calibration
     say("building the dependency graph")
     graph = build_graph(org)
     say(f"running {len(settings.enabled)} rules")
-    result = lint(org, settings, root=path.as_posix(), graph=graph)
+    result = lint(org, settings, root=path.as_posix(), graph=graph, side_inputs=side_inputs)
     say(f"pricing {len(result.findings)} findings")
     titles = {rule_id: spec.summary for rule_id, spec in result.rules.items()}
     return assess(org, graph, result.findings, root=path.as_posix(), constants=constants,
@@ -83,16 +88,20 @@ def debt_assessment(
     "--fail-under", type=click.IntRange(0, 100),
     help="Exit 1 when the score is below this (0-100).",
 )
+@roles_option
+@usage_option
 @handle_errors
 def debt_command(
     path: Path, output_format: str, output: Path | None, ruleset: str | None,
     config_file: Path | None, source: str | None, fail_under: int | None,
+    roles_file: Path | None, usage_file: Path | None,
 ) -> None:
     """Customization-debt report for PATH: score, grade, hours, top risks, debt per object,
     hot spots, the automation map, and (with --format html) pictures."""
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
-    assessment = debt_assessment(path, ruleset=ruleset, config=config_file, source=source)
+    assessment = debt_assessment(path, ruleset=ruleset, config=config_file, source=source,
+                                 roles_file=roles_file, usage_file=usage_file)
     write_text(render(assessment, output_format), output)
     if fail_under is not None and assessment.score < fail_under:
         click.echo(f"cfglint: score {assessment.score:.0f} is below {fail_under}", err=True)

@@ -25,7 +25,6 @@ import codecs
 import datetime
 import difflib
 import functools
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -78,6 +77,7 @@ from cfglint.model import (
     is_custom_name,
 )
 from cfglint.suppress import scan_suppressions
+from cfglint.yamlio import package_schema
 
 SOURCE_FORMAT = "cfglint-yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -438,12 +438,9 @@ def text_of(value: Any) -> str | None:
 # --- validation ---------------------------------------------------------------------------------
 
 
-@functools.cache
 def schema() -> dict[str, Any]:
     """The JSON Schema of cfglint YAML, as shipped in the package."""
-    path = Path(__file__).resolve().parent.parent / "schemas" / "cfglint-yaml.schema.json"
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
+    return package_schema("cfglint-yaml.schema.json")
 
 
 @functools.cache
@@ -1119,22 +1116,7 @@ class _Builder:
     def role(self, name: str, spec: dict[str, Any]) -> None:
         self.org.occurrences["roles"] += 1
         location = self.location("roles", name)
-        needs = [
-            RoleFieldNeed(need) if isinstance(need, str)
-            else RoleFieldNeed(need["field"], need.get("from_stage"))
-            for need in _grouped_field_ids(spec.get("needs", []))
-        ]
-        needed_objects = {need.field.partition(".")[0]: None for need in needs}
-        role = Role(
-            name=name,
-            label=spec.get("label"),
-            objects=list(spec.get("objects", needed_objects)),
-            needs=needs,
-            tasks=list(spec.get("tasks", [])),
-            description=spec.get("description"),
-            inferred=spec.get("inferred", False),
-            location=location,
-        )
+        role = parse_role(name, spec, location)
         if not self.reader.define(role.id, "role", location):
             return
         self.org.roles[role.id] = role
@@ -1235,6 +1217,47 @@ def parse_field(object_name: str, name: str, spec: Any, location: SourceLocation
         group=settings.get("group"),
         location=location,
     )
+
+
+def parse_role(name: str, spec: dict[str, Any], location: SourceLocation | None) -> Role:
+    """A role from its YAML form (cfglint YAML ``roles:``, the roles file), without profiles.
+
+    Profiles are references resolved against the whole org, so the caller adds them.
+    """
+    needs = [
+        RoleFieldNeed(str(need)) if not isinstance(need, dict)
+        else RoleFieldNeed(need["field"], text_of(need.get("from_stage")))
+        for need in _grouped_field_ids(spec.get("needs", []))
+    ]
+    needed_objects = {need.field.partition(".")[0]: None for need in needs}
+    return Role(
+        name=name,
+        label=spec.get("label"),
+        objects=list(spec.get("objects", needed_objects)),
+        needs=needs,
+        tasks=list(spec.get("tasks", [])),
+        description=spec.get("description"),
+        inferred=spec.get("inferred", False),
+        location=location,
+        record_types={
+            object_name: record_type_id(object_name, str(record_type))
+            for object_name, record_type in spec.get("record_types", {}).items()
+        },
+        must_update=parse_must_update(spec.get("must_update", {})),
+    )
+
+
+def parse_must_update(spec: dict[str, Any]) -> dict[str, list[str]]:
+    """``{Proposal: [Opportunity.NextStep]}`` or ``{Opportunity: {Proposal: [NextStep]}}`` as
+    stage name -> field ids, stages in the order first written."""
+    by_stage: dict[str, list[str]] = {}
+    for key, value in spec.items():
+        if isinstance(value, dict):
+            for stage, names in value.items():
+                by_stage.setdefault(stage, []).extend(_field_ids(key, names))
+        else:
+            by_stage.setdefault(key, []).extend(str(name) for name in value)
+    return by_stage
 
 
 def parse_option(spec: Any) -> PicklistValue:

@@ -597,8 +597,26 @@ def _role(org: Org, role: Role) -> CommentedMap:
         entry["objects"] = _names(role.objects) or CommentedSeq()
     _put(entry, "needs", needs)
     _put(entry, "tasks", _names(role.tasks))
+    _put(entry, "record_types", _role_record_types(role))
+    _put(entry, "must_update", _must_update(role))
     _put(entry, "inferred", _flag(role.inferred, False))
     return entry
+
+
+def _role_record_types(role: Role) -> CommentedMap:
+    """``{Opportunity: Enterprise}``: the record type's name, or its id when on another object."""
+    record_types = CommentedMap()
+    for object_name, record_type in role.record_types.items():
+        record_types[object_name] = record_type.removeprefix(f"recordtype:{object_name}.")
+    return record_types
+
+
+def _must_update(role: Role) -> CommentedMap:
+    """Stage name -> field ids, in the model's stage order (the order moves happen in)."""
+    must_update = CommentedMap()
+    for stage, field_ids in role.must_update.items():
+        must_update[stage] = _names(field_ids) or CommentedSeq()
+    return must_update
 
 
 def _needs(role: Role) -> CommentedMap | CommentedSeq:
