@@ -6,7 +6,8 @@ measures, in that one process:
 - the **floor**: reading and parsing every metadata XML file once with lxml;
 - a **cold lint** with the default ruleset, split into read / graph / rules / output (no cache);
 - a **warm lint** with nothing changed and one **after touching one file**, through the cache
-  (``cfglint lint`` with its default cache under a temporary cache directory);
+  (``cfglint lint`` with its default cache under a temporary cache directory), on a copy of
+  the project so that the corpus itself is never touched;
 - the child's **peak memory** (maximum resident set size).
 
 Each time is the fastest of ``--repeat`` runs. The command-line rows (``cli cold`` / ``cli warm``)
@@ -127,14 +128,17 @@ def measure(name: str, root: Path, repeat: int, queue: Any) -> None:
                            **cold_split(root, repeat)}
     row["ratio"] = row["cold"] / floor
     row["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    with tempfile.TemporaryDirectory() as cache_home:
-        environment = {**os.environ, "CFGLINT_CACHE_DIR": cache_home}
+    with tempfile.TemporaryDirectory() as scratch:
+        # The command-line runs work on a copy: touching a file must never change the corpus.
+        copy = Path(scratch) / "project"
+        shutil.copytree(root, copy)
+        environment = {**os.environ, "CFGLINT_CACHE_DIR": str(Path(scratch) / "cache")}
         cached = supports_cache()
         cold_flags = ("--no-cache",) if cached else ()
-        row["cli_cold"] = cli_seconds(root, repeat, *cold_flags, environment=environment)
-        cli_seconds(root, 1, environment=environment)  # fill the cache
-        row["cli_warm"] = cli_seconds(root, repeat, environment=environment)
-        row["cli_touched"] = cli_seconds(root, repeat, before=touch_one(root),
+        row["cli_cold"] = cli_seconds(copy, repeat, *cold_flags, environment=environment)
+        cli_seconds(copy, 1, environment=environment)  # fill the cache
+        row["cli_warm"] = cli_seconds(copy, repeat, environment=environment)
+        row["cli_touched"] = cli_seconds(copy, repeat, before=touch_one(copy),
                                          environment=environment)
         row["cache"] = cached
     queue.put(row)
