@@ -17,6 +17,7 @@ import click
 
 from cfglint import __version__
 from cfglint.budget import Calibration, load_calibration
+from cfglint.cache import LintCache, cache_root, clean, project_stamp, run_key
 from cfglint.commands.budget_command import budget_command
 from cfglint.commands.common import (
     EXIT_OK,
@@ -129,6 +130,10 @@ def _settings(path: Path, overrides: CommandLineOverrides) -> Settings:
         raise InputError(str(error)) from None
 
 
+def _lint_cache(project: Path, settings: Settings, **inputs: Any) -> LintCache:
+    return LintCache(cache_root(project), run_key(settings, **inputs), project_stamp(project))
+
+
 def _calibration(project: Path, config_file: Path | None) -> Calibration:
     try:
         return load_calibration(project, config_file)
@@ -176,16 +181,22 @@ def _default_format(output_format: str | None) -> str:
 @roles_option
 @usage_option
 @source_option
+@click.option(
+    "--no-cache", is_flag=True,
+    help="Read and check everything, ignoring (and not updating) the cache in .cfglint_cache/.",
+)
 @handle_errors
 def lint(
     paths: tuple[Path, ...], output_format: str | None, output: Path | None,
     ruleset: str | None, select: tuple[str, ...], extend_select: tuple[str, ...],
     ignore: tuple[str, ...], fail_on: str | None, exit_zero: bool, config_file: Path | None,
     baseline: Path | None, write_baseline: Path | None, roles_file: Path | None,
-    usage_file: Path | None, source: str | None,
+    usage_file: Path | None, source: str | None, no_cache: bool,
 ) -> None:
     """Lint the configuration at PATH (a project directory, or file names inside one project:
-    the whole project is read and only findings in those files are reported)."""
+    the whole project is read and only findings in those files are reported).
+
+    An unchanged project is answered from .cfglint_cache/ (see `cfglint clean`)."""
     project, only_files = resolve_targets(paths)
     overrides = CommandLineOverrides(
         ruleset=ruleset, select=split_selectors(select),
@@ -193,12 +204,22 @@ def lint(
         fail_on=fail_on, config=config_file,
     )
     settings = _settings(project, overrides)
-    org = load_org(project, source)
-    side_inputs = load_side_inputs(org, roles_file or settings.roles, usage_file or settings.usage)
-    side_inputs.calibration = _calibration(project, config_file)
-    known = _read_baseline(baseline or settings.baseline) if not write_baseline else None
-    result = run_lint(org, settings, root=project.as_posix(), only_paths=only_files,
-                      baseline=known, graph=build_graph(org), side_inputs=side_inputs)
+    roles_path, usage_path = roles_file or settings.roles, usage_file or settings.usage
+    baseline_path = None if write_baseline else baseline or settings.baseline
+    cache = None if no_cache else _lint_cache(
+        project, settings, source=source, roles=roles_path, usage=usage_path,
+        config=config_file, baseline=baseline_path, only=only_files,
+    )
+    result = cache.load(settings) if cache else None
+    if result is None:
+        org = load_org(project, source)
+        side_inputs = load_side_inputs(org, roles_path, usage_path)
+        side_inputs.calibration = _calibration(project, config_file)
+        known = _read_baseline(baseline_path) if baseline_path else None
+        result = run_lint(org, settings, root=project.as_posix(), only_paths=only_files,
+                          baseline=known, graph=build_graph(org), side_inputs=side_inputs)
+        if cache:
+            cache.store(result)
     if write_baseline:
         count = write_baseline_file(result.findings, write_baseline)
         click.echo(f"wrote {count} baseline entries to {write_baseline}", err=True)
@@ -216,6 +237,15 @@ def _read_baseline(path: Path | None) -> Any:
         return read_baseline(path)
     except BaselineError as error:
         raise InputError(str(error)) from None
+
+
+@cli.command("clean")
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False), default=".")
+@handle_errors
+def clean_command(path: Path) -> None:
+    """Remove the cache of the project at PATH (.cfglint_cache/, or $CFGLINT_CACHE_DIR)."""
+    removed = clean(path)
+    click.echo(f"removed {removed}" if removed else f"no cfglint cache at {cache_root(path)}")
 
 
 # --- rules, config -------------------------------------------------------------------------------

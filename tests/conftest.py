@@ -38,3 +38,11 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture
 def corpora() -> Path:
     return corpus_path()
+
+
+@pytest.fixture(autouse=True)
+def private_lint_cache(tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets an empty cache of its own: no test sees another's results, and no run
+    writes a cache into the fixtures or the shared corpora."""
+    monkeypatch.setenv("CFGLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cfglint-cache")))

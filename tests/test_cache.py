@@ -1,0 +1,151 @@
+"""The lint cache: an unchanged project is answered from the last run, and only then."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cfglint.cache import CACHE_DIRECTORY, cache_root, clean
+from cfglint.cli import cli
+from tests.conftest import FIXTURES
+
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
+FIELD = "force-app/main/default/objects/Opportunity/fields/Legacy_Score__c.field-meta.xml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    copy = tmp_path / "acme"
+    shutil.copytree(FIXTURES / "acme-sfdx", copy)
+    return copy
+
+
+def lint(project: Path, *options: str) -> str:
+    result = CliRunner().invoke(cli, ["lint", str(project), "--exit-zero", *options])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def entries() -> list[Path]:
+    return sorted((cache_root(Path(".")) / "lint").glob("*.json"))
+
+
+def later(path: Path) -> None:
+    """Move the modification time on, as an edit a second later would."""
+    status = path.stat()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_a_cached_answer_is_the_cold_answer_byte_for_byte(project: Path,
+                                                          output_format: str) -> None:
+    cold = lint(project, "--format", output_format, "--no-cache")
+    assert entries() == []  # --no-cache neither reads nor writes
+    first = lint(project, "--format", output_format)
+    assert len(entries()) == 1
+    cached = lint(project, "--format", output_format)
+    assert cold == first == cached
+
+
+def test_the_cached_answer_is_the_stored_one(project: Path) -> None:
+    lint(project)
+    entry = json.loads(entries()[0].read_text())
+    # Prove the second run reads the entry: change a stored message and see it come back.
+    entry["result"]["findings"][0]["message"] = "from the cache"
+    entries()[0].write_text(json.dumps(entry))
+    assert "from the cache" in lint(project)
+
+
+def test_editing_a_file_changes_the_findings_as_a_cold_run_would(project: Path) -> None:
+    before = lint(project, "--format", "json")
+    field = project / FIELD
+    text = field.read_text()
+    assert "<description>" not in text  # DEBT001 reports it undocumented
+    field.write_text(text.replace(
+        "<fullName>Legacy_Score__c</fullName>",
+        "<fullName>Legacy_Score__c</fullName>\n    <description>Old score.</description>"))
+    later(field)
+    after = lint(project, "--format", "json")
+    assert after == lint(project, "--format", "json", "--no-cache")
+    gone = {(f["rule"], f["element"]) for f in json.loads(before)["findings"]} - {
+        (f["rule"], f["element"]) for f in json.loads(after)["findings"]}
+    assert gone == {("DEBT001", "Opportunity.Legacy_Score__c")}
+
+
+def test_a_new_file_is_seen(project: Path) -> None:
+    lint(project)
+    broken = project / "force-app/main/default/objects/Account/fields/Broken__c.field-meta.xml"
+    broken.write_text("<CustomField><fullName>Broken__c</")
+    output = lint(project)
+    assert "CFG001" in output
+    assert output == lint(project, "--no-cache")
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(project: Path) -> None:
+    cold = lint(project, "--format", "json", "--no-cache")
+    lint(project)
+    for garbage in ("{not json", '{"version": 1, "stamp": "x"}', "[]", ""):
+        entries()[0].write_text(garbage)
+        assert lint(project, "--format", "json") == cold
+        assert json.loads(entries()[0].read_text())["version"] == 1
+
+
+def test_an_entry_with_the_right_stamp_but_broken_result_is_not_trusted(project: Path) -> None:
+    cold = lint(project, "--format", "json", "--no-cache")
+    lint(project)
+    entry = json.loads(entries()[0].read_text())
+    entry["result"]["findings"][0]["severity"] = "catastrophic"
+    entries()[0].write_text(json.dumps(entry))
+    assert lint(project, "--format", "json") == cold
+
+
+def test_other_settings_are_another_entry(project: Path) -> None:
+    everything = lint(project)
+    only_req = lint(project, "--select", "REQ")
+    assert len(entries()) == 2
+    assert only_req != everything
+    assert lint(project) == everything
+
+
+def test_a_changed_configuration_file_is_seen(project: Path) -> None:
+    lint(project)
+    (project / ".cfglint.yaml").write_text("ignore: [DEBT001]\n")
+    output = lint(project)
+    assert "DEBT001" not in output
+    assert output == lint(project, "--no-cache")
+
+
+def test_the_default_cache_is_tagged_ignored_and_cleaned(project: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CFGLINT_CACHE_DIR")
+    lint(project)
+    root = project / CACHE_DIRECTORY
+    assert (root / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f")
+    assert (root / ".gitignore").read_text().splitlines()[-1] == "*"
+    result = CliRunner().invoke(cli, ["clean", str(project)])
+    assert result.exit_code == 0
+    assert not root.exists()
+    assert "no cfglint cache" in CliRunner().invoke(cli, ["clean", str(project)]).output
+
+
+def test_clean_leaves_a_directory_cfglint_did_not_make(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CFGLINT_CACHE_DIR")
+    foreign = tmp_path / CACHE_DIRECTORY
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    assert clean(tmp_path) is None
+    assert (foreign / "notes.txt").read_text() == "mine"
+
+
+def test_an_unwritable_cache_does_not_fail_the_run(project: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("CFGLINT_CACHE_DIR", str(blocker / "cache"))
+    assert lint(project) == lint(project, "--no-cache")
