@@ -11,14 +11,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cfglint import __version__
-from cfglint.budget import Calibration, load_calibration
 from cfglint.cache import LintCache, cache_root, clean, project_stamp, run_key
-from cfglint.commands.budget_command import budget_command
 from cfglint.commands.common import (
     EXIT_OK,
     handle_errors,
@@ -26,15 +24,11 @@ from cfglint.commands.common import (
     output_option,
     source_option,
 )
-from cfglint.commands.debt_command import debt_command
-from cfglint.commands.graph_commands import graph_command, impact_command
-from cfglint.commands.init_command import init_command
+from cfglint.commands.lazy import LazyGroup
 from cfglint.commands.side_inputs import load_side_inputs, roles_option, usage_option
 from cfglint.config import FAIL_ON_CHOICES, CommandLineOverrides, Settings, load_settings
 from cfglint.docs import explain_rule, rule_summary
-from cfglint.graph import build_graph
-from cfglint.inventory import build_inventory, format_inventory_text
-from cfglint.lint import lint as run_lint
+from cfglint.lint import LintResult
 from cfglint.output import write_text
 from cfglint.readers import InputError
 from cfglint.rules import all_rules, resolve_rule
@@ -42,8 +36,24 @@ from cfglint.rulesets import RulesetError, did_you_mean
 from cfglint.suppress import BaselineError, read_baseline
 from cfglint.suppress import write_baseline as write_baseline_file
 
+if TYPE_CHECKING:
+    from cfglint.budget import Calibration
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+#: Commands in modules of their own, imported only when they run (see LazyGroup).
+LAZY_COMMANDS = {
+    "budget": "cfglint.commands.budget_command:budget_command",
+    "debt": "cfglint.commands.debt_command:debt_command",
+    "graph": "cfglint.commands.graph_commands:graph_command",
+    "impact": "cfglint.commands.graph_commands:impact_command",
+    "init": "cfglint.commands.init_command:init_command",
+}
+
+
+@click.group(
+    cls=LazyGroup, lazy_commands=LAZY_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="cfglint")
 def cli() -> None:
     """Lint CRM configuration (Salesforce, HubSpot) and design the minimum viable
@@ -68,6 +78,8 @@ def inventory(
 ) -> None:
     """Show what was read from PATH: format, files, elements per kind and per object, files
     not analysed and why, and problems with their locations."""
+    from cfglint.inventory import build_inventory, format_inventory_text
+
     org = load_org(path, source)
     data = build_inventory(org, path.as_posix())
     if output_format == "json":
@@ -130,11 +142,30 @@ def _settings(path: Path, overrides: CommandLineOverrides) -> Settings:
         raise InputError(str(error)) from None
 
 
+def _lint_cold(
+    project: Path, settings: Settings, source: str | None, roles: Path | None,
+    usage: Path | None, config_file: Path | None, baseline: Path | None,
+    only_files: list[str] | None,
+) -> LintResult:
+    """Read, graph and check the project (what the cache saves on an unchanged project)."""
+    from cfglint.graph import build_graph
+    from cfglint.lint import lint as run_lint
+
+    org = load_org(project, source)
+    side_inputs = load_side_inputs(org, roles, usage)
+    side_inputs.calibration = _calibration(project, config_file)
+    known = _read_baseline(baseline) if baseline else None
+    return run_lint(org, settings, root=project.as_posix(), only_paths=only_files,
+                    baseline=known, graph=build_graph(org), side_inputs=side_inputs)
+
+
 def _lint_cache(project: Path, settings: Settings, **inputs: Any) -> LintCache:
     return LintCache(cache_root(project), run_key(settings, **inputs), project_stamp(project))
 
 
 def _calibration(project: Path, config_file: Path | None) -> Calibration:
+    from cfglint.budget import load_calibration
+
     try:
         return load_calibration(project, config_file)
     except RulesetError as error:
@@ -212,12 +243,8 @@ def lint(
     )
     result = cache.load(settings) if cache else None
     if result is None:
-        org = load_org(project, source)
-        side_inputs = load_side_inputs(org, roles_path, usage_path)
-        side_inputs.calibration = _calibration(project, config_file)
-        known = _read_baseline(baseline_path) if baseline_path else None
-        result = run_lint(org, settings, root=project.as_posix(), only_paths=only_files,
-                          baseline=known, graph=build_graph(org), side_inputs=side_inputs)
+        result = _lint_cold(project, settings, source, roles_path, usage_path, config_file,
+                            baseline_path, only_files)
         if cache:
             cache.store(result)
     if write_baseline:
@@ -303,6 +330,3 @@ def main() -> None:
     cli(prog_name="cfglint")
 
 
-
-for _command in (budget_command, debt_command, graph_command, impact_command, init_command):
-    cli.add_command(_command)

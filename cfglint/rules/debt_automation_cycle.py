@@ -50,12 +50,14 @@ automation wrote it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cfglint.graph import DependencyGraph, graph_for
 from cfglint.model import Org
 from cfglint.rules._debt_common import KIND_WORDS, describe
 from cfglint.rules.base import Options, Problem
+
+if TYPE_CHECKING:
+    from cfglint.graph import DependencyGraph
 
 ID = "DEBT008"
 NAME = "debt.automation-cycle"
@@ -67,6 +69,9 @@ MAX_FIELDS_NAMED = 3
 
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
+    # Imported here: the graph brings in networkx, which a cached lint never needs.
+    from cfglint.graph import graph_for
+
     dependency_graph = graph_for(org, graph)
     for cycle in dependency_graph.automation_cycles():
         first = cycle[0]

@@ -33,7 +33,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cfglint.graph import NodeKind, describe_counts, graph_for
 from cfglint.model import Org
 from cfglint.rules._debt_common import is_namespaced
 from cfglint.rules.base import Options, Problem
@@ -70,6 +69,9 @@ OPTIONS: dict[str, Any] = {
 
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
+    # Imported here: the graph brings in networkx, which a cached lint never needs.
+    from cfglint.graph import NodeKind, describe_counts, graph_for
+
     dependency_graph = graph_for(org, graph)
     kinds = [NodeKind(kind) for kind in options["kinds"]]
     radii = dependency_graph.blast_radii()

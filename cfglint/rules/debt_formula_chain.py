@@ -36,7 +36,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cfglint.graph import NodeKind, graph_for
 from cfglint.model import Org
 from cfglint.rules._debt_common import is_namespaced
 from cfglint.rules.base import Options, Problem
@@ -60,6 +59,9 @@ OPTIONS: dict[str, Any] = {
 
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
+    # Imported here: the graph brings in networkx, which a cached lint never needs.
+    from cfglint.graph import NodeKind, graph_for
+
     dependency_graph = graph_for(org, graph)
     limit = int(options["max-depth"])
     for field_id in dependency_graph.nodes_of_kind(NodeKind.FIELD):

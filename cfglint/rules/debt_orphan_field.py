@@ -42,7 +42,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cfglint.graph import NodeKind, graph_for
 from cfglint.model import Org
 from cfglint.rules._debt_common import is_namespaced
 from cfglint.rules.base import Options, Problem
@@ -71,6 +70,9 @@ CODE_OBJECT_SUFFIXES = ("__mdt", "__e")
 
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
+    # Imported here: the graph brings in networkx, which a cached lint never needs.
+    from cfglint.graph import NodeKind, graph_for
+
     dependency_graph = graph_for(org, graph)
     fill_rates = _fill_rates(options)
     limit = float(options["max-fill-rate"])
