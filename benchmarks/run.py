@@ -123,6 +123,7 @@ def touch_one(root: Path) -> Callable[[], None]:
 
 def measure(name: str, root: Path, repeat: int, queue: Any) -> None:
     """Runs in a child process so that its peak memory is this target's alone."""
+    floor_seconds(root, 1)  # warm the page cache: every measured run then reads from memory
     floor, files = floor_seconds(root, repeat)
     row: dict[str, Any] = {"target": name, "files": files, "floor": floor,
                            **cold_split(root, repeat)}
