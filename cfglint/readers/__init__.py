@@ -29,7 +29,7 @@ ProgressCallback = Callable[[int, int], None]
 
 def detect(path: Path) -> str:
     """Which reader a path needs: ``salesforce``, ``hubspot`` or ``yaml``."""
-    from cfglint.readers import native, salesforce
+    from cfglint.readers import hubspot, native, salesforce
 
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
@@ -43,11 +43,14 @@ def detect(path: Path) -> str:
         )
     if native.looks_like_native(path):
         return "yaml"
+    if hubspot.looks_like_hubspot(path):
+        return "hubspot"
     if salesforce.looks_like_salesforce(path):
         return "salesforce"
     raise InputError(
         f"{path}: no CRM configuration found",
-        "expected sfdx-project.json, package.xml, *-meta.xml metadata files, or cfglint YAML "
+        "expected sfdx-project.json, package.xml, *-meta.xml metadata files, a HubSpot snapshot "
+        "(manifest.json, properties/*.json), or cfglint YAML "
         "(a file with a top-level 'cfglint:' key); use --source to force a reader",
     )
 
@@ -64,8 +67,10 @@ def read(path: Path, source: str | None = None, progress: ProgressCallback | Non
     if chosen == "yaml":
         return native.read_native(path)
     if chosen == "hubspot":
-        raise InputError(
-            f"{path}: the HubSpot snapshot reader is not available yet",
-            "keep HubSpot configuration as cfglint YAML for now (see docs/yaml-format.md)",
-        )
+        from cfglint.readers import hubspot
+
+        if not path.is_dir():
+            raise InputError(f"{path}: a HubSpot snapshot is a directory",
+                             "see docs/hubspot-snapshot.md")
+        return hubspot.read_hubspot(path)
     raise InputError(f"unknown source {chosen!r}", f"choose one of: {', '.join(SOURCES)}")
