@@ -425,24 +425,26 @@ def _shortest_cycle(cascade: nx.DiGraph, start: str, component: set[str]) -> lis
 
 
 def _reach_counts(graph: nx.MultiDiGraph) -> dict[str, int]:
-    """For every node, how many other nodes it reaches. One pass over the condensation in
-    reverse topological order with a bit set per component (one bit per node), instead of
-    one search per node."""
-    condensed = nx.condensation(graph)
-    members: dict[int, list[str]] = {}
-    for node, component in condensed.graph["mapping"].items():
-        members.setdefault(component, []).append(node)
-    index = {node: position for position, node in enumerate(graph)}
-    reach: dict[int, int] = {}
+    """For every node, how many other nodes it reaches. One pass over the strongly connected
+    components in reverse topological order with a bit set per component (one bit per node),
+    instead of one search per node."""
+    order, members, successors = _components(graph)
+    reach: dict[Any, int] = {}
     # A component's bits are dropped once every component that reaches it has used them, so
-    # memory follows the frontier of the walk rather than n squared bits.
-    waiting = dict(condensed.in_degree())
+    # memory follows the frontier of the walk rather than n squared bits. Bit positions are
+    # handed out in walk order: what a component reaches was walked before it, so its set only
+    # spans low bits, and the many components that reach little stay small integers.
+    waiting = {component: 0 for component in order}
+    for component in order:
+        for successor in successors[component]:
+            waiting[successor] += 1
     counts: dict[str, int] = {}
-    for component in reversed(list(nx.topological_sort(condensed))):
-        bits = 0
-        for node in members[component]:
-            bits |= 1 << index[node]
-        for successor in condensed.successors(component):
+    position = 0
+    for component in order:
+        size = len(members[component])
+        bits = ((1 << size) - 1) << position
+        position += size
+        for successor in successors[component]:
             bits |= reach[successor]
             waiting[successor] -= 1
             if not waiting[successor]:
@@ -452,6 +454,26 @@ def _reach_counts(graph: nx.MultiDiGraph) -> dict[str, int]:
         for node in members[component]:
             counts[node] = reached
     return counts
+
+
+def _components(
+    graph: nx.MultiDiGraph,
+) -> tuple[list[Any], dict[Any, list[str]], dict[Any, set[Any]]]:
+    """(components in reverse topological order, their nodes, their distinct successors).
+
+    Configuration graphs are nearly always acyclic: then every node is its own component and
+    the condensation networkx would build (a copy of every edge) is skipped."""
+    try:
+        order = list(reversed(list(nx.topological_sort(graph))))
+    except nx.NetworkXUnfeasible:
+        condensed = nx.condensation(graph)
+        members: dict[Any, list[str]] = {}
+        for node, component in condensed.graph["mapping"].items():
+            members.setdefault(component, []).append(node)
+        successors = {component: set(condensed.successors(component)) for component in condensed}
+        return list(reversed(list(nx.topological_sort(condensed)))), members, successors
+    return order, {node: [node] for node in order}, {
+        node: set(graph.successors(node)) for node in order}
 
 
 # --- building ---------------------------------------------------------------------------------
