@@ -429,11 +429,13 @@ def _reach_counts(graph: nx.MultiDiGraph) -> dict[str, int]:
     components in reverse topological order with a bit set per component (one bit per node),
     instead of one search per node."""
     order, members, successors = _components(graph)
+    # What each component reaches besides itself, and its own bits, kept apart: bit positions
+    # are handed out in walk order, so what a component reaches lies in lower bits than its
+    # own, and the many components that reach little stay small integers while they wait.
+    # A component's entry is dropped once every component that reaches it has used it, so
+    # memory follows the frontier of the walk rather than n squared bits.
     reach: dict[Any, int] = {}
-    # A component's bits are dropped once every component that reaches it has used them, so
-    # memory follows the frontier of the walk rather than n squared bits. Bit positions are
-    # handed out in walk order: what a component reaches was walked before it, so its set only
-    # spans low bits, and the many components that reach little stay small integers.
+    own: dict[Any, tuple[int, int]] = {}  # (first bit, number of bits): not yet an integer
     waiting = {component: 0 for component in order}
     for component in order:
         for successor in successors[component]:
@@ -441,16 +443,18 @@ def _reach_counts(graph: nx.MultiDiGraph) -> dict[str, int]:
     counts: dict[str, int] = {}
     position = 0
     for component in order:
-        size = len(members[component])
-        bits = ((1 << size) - 1) << position
-        position += size
+        bits = 0
         for successor in successors[component]:
-            bits |= reach[successor]
+            first, count = own[successor]
+            bits |= reach[successor] | (((1 << count) - 1) << first)
             waiting[successor] -= 1
             if not waiting[successor]:
-                del reach[successor]
-        reach[component] = bits
-        reached = bits.bit_count() - 1  # a node does not count itself
+                del reach[successor], own[successor]
+        size = len(members[component])
+        if waiting[component]:
+            reach[component], own[component] = bits, (position, size)
+        position += size
+        reached = bits.bit_count() + size - 1  # the rest of its component, not itself
         for node in members[component]:
             counts[node] = reached
     return counts
