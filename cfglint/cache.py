@@ -3,10 +3,11 @@
 A pre-commit hook or a CI job lints the same repository again and again, mostly unchanged. Before
 reading anything, ``cfglint lint`` computes two fingerprints:
 
-- the **run key**: cfglint's version, the forced reader, the effective settings (ruleset, rule
-  severities and options, ignores), the files those settings came from (configuration, ruleset
-  files), the side inputs (roles, usage, calibration through the configuration file), the
-  baseline and the file filter, each file by path, size and modification time;
+- the **run key**: cfglint's version and its modules' stamps, the forced reader, the
+  effective settings (ruleset, rule severities and options, ignores), the files those settings
+  came from (configuration, ruleset files), the side inputs (roles, usage, calibration through
+  the configuration file), the baseline and the file filter, each file by path, size and
+  modification time;
 - the **project stamp**: every file under the project (the same walk the reader does) by
   relative path, size and modification time in nanoseconds.
 
@@ -21,6 +22,7 @@ leave it alone; ``cfglint clean`` removes it and ``--no-cache`` bypasses it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -79,6 +81,7 @@ def run_key(settings: Settings, **inputs: Any) -> str:
     files += [value for value in inputs.values() if isinstance(value, Path)]
     document = {
         "cfglint": __version__,
+        "code": _code_stamp(),
         "entry": ENTRY_VERSION,
         "settings": settings.as_dict(),
         "inputs": {name: _plain(value) for name, value in sorted(inputs.items())},
@@ -191,6 +194,20 @@ def _finding_from(item: Mapping[str, Any]) -> Finding:
 
 
 # --- files ---------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """cfglint's own modules by size and modification time: an edited rule in a development
+    install (same version number) must not be answered from results of the old code."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json", ".yaml"):
+            status = path.stat()
+            digest.update(f"{path.relative_to(package)}:{status.st_size}:"
+                          f"{status.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def _file_stamp(path: Path) -> str:

@@ -149,3 +149,13 @@ def test_an_unwritable_cache_does_not_fail_the_run(project: Path, tmp_path: Path
     blocker.write_text("")
     monkeypatch.setenv("CFGLINT_CACHE_DIR", str(blocker / "cache"))
     assert lint(project) == lint(project, "--no-cache")
+
+
+def test_changed_cfglint_code_is_another_entry(project: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import cfglint.cache
+
+    lint(project)
+    monkeypatch.setattr(cfglint.cache, "_code_stamp", lambda: "edited")
+    lint(project)
+    assert len(entries()) == 2
