@@ -612,6 +612,7 @@ VIEW_BUILD_KINDS = {
     ViewKind.FLEXIPAGE: "flexipage",
     ViewKind.COMPACT_LAYOUT: "compact-layout",
     ViewKind.RECORD_VIEW: "record-view",
+    ViewKind.FORM: "record-view",
 }
 
 

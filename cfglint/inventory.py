@@ -92,6 +92,7 @@ DISTINCT: dict[str, Callable[[Org], int]] = {
     "flexipages": _count_views(ViewKind.FLEXIPAGE),
     "compact_layouts": _count_views(ViewKind.COMPACT_LAYOUT),
     "views": _count_views(ViewKind.RECORD_VIEW),
+    "forms": _count_views(ViewKind.FORM),
     "quick_actions": lambda org: len(org.quick_actions),
     "flows": _count_automations(AutomationKind.FLOW, AutomationKind.PROCESS_BUILDER),
     "workflow_rules": _count_automations(AutomationKind.WORKFLOW_RULE),

@@ -398,6 +398,8 @@ class ViewKind(str, enum.Enum):
     FLEXIPAGE = "flexipage"
     COMPACT_LAYOUT = "compactlayout"
     RECORD_VIEW = "view"  # cfglint YAML / HubSpot record views
+    #: A HubSpot marketing form: what visitors fill in, not a rep's record page.
+    FORM = "form"
 
 
 class Behavior(str, enum.Enum):

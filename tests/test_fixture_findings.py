@@ -19,7 +19,7 @@ from cfglint.readers import read
 from cfglint.rules.base import Finding
 from tests.conftest import FIXTURES
 
-SAMPLE_ORGS = ["acme-sfdx", "acme-mdapi", "hubspot-yaml"]
+SAMPLE_ORGS = ["acme-sfdx", "acme-mdapi", "hubspot-yaml", "hubspot-snapshot"]
 EXPECTED_FILE = "expected-findings.txt"
 
 

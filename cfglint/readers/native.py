@@ -127,6 +127,7 @@ VIEW_OCCURRENCES = {
     ViewKind.LAYOUT: "layouts",
     ViewKind.FLEXIPAGE: "flexipages",
     ViewKind.COMPACT_LAYOUT: "compact_layouts",
+    ViewKind.FORM: "forms",
 }
 AUTOMATION_OCCURRENCES = {
     AutomationKind.FLOW: "flows",

@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cfglint.model import Org
+from cfglint.model import Org, ViewKind
 from cfglint.rules._debt_common import is_namespaced
 from cfglint.rules.base import Options, Problem
 
@@ -77,7 +77,9 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     fill_rates = _fill_rates(options)
     limit = float(options["max-fill-rate"])
     nx_graph = dependency_graph.graph
-    with_views = {view.object_name for view in org.views.values()}
+    # A marketing form says nothing about what reps see on a record.
+    with_views = {view.object_name for view in org.views.values()
+                  if view.kind is not ViewKind.FORM}
     for field_id in dependency_graph.nodes_of_kind(NodeKind.FIELD):
         model_field = org.field(field_id)
         if model_field is None or not model_field.custom or model_field.system:
