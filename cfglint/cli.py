@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 LAZY_COMMANDS = {
     "budget": "cfglint.commands.budget_command:budget_command",
     "debt": "cfglint.commands.debt_command:debt_command",
+    "design": "cfglint.commands.design_command:design_command",
     "graph": "cfglint.commands.graph_commands:graph_command",
     "impact": "cfglint.commands.graph_commands:impact_command",
     "init": "cfglint.commands.init_command:init_command",
