@@ -100,7 +100,7 @@ def design_command(
                       usage=usage, settings=settings)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_design(result, out_dir, numbers)
-    written += _write_patch(result, out_dir)
+    written += _write_patch(result, out_dir, force)
     for note in result.notes:
         click.echo(f"cfglint: note: {note}", err=True)
     click.echo(f"wrote {', '.join(item.relative_to(out_dir).as_posix() for item in written)} "
@@ -125,15 +125,14 @@ def _configuration(path: Path, config: Path | None) -> tuple[Any, Any]:
         raise InputError(str(error)) from None
 
 
-def _write_patch(result: Design, out_dir: Path) -> list[Path]:
-    """``patch/`` for Salesforce metadata inputs, once the patch writer is installed."""
+def _write_patch(result: Design, out_dir: Path, force: bool) -> list[Path]:
+    """``patch/`` for Salesforce metadata inputs: the changed metadata, ready to deploy."""
     if result.source.source_format not in SALESFORCE_FORMATS:
         return []
+    from cfglint.writers.salesforce_patch import PatchError, write_patch
+
     try:
-        from cfglint.writers.salesforce_patch import write_patch  # type: ignore[import-not-found]
-    except ImportError:
-        click.echo("cfglint: note: the Salesforce patch writer is not available in this "
-                   "version: no patch/ written", err=True)
-        return []
-    write_patch(result, out_dir / PATCH_DIR)
+        write_patch(result, out_dir / PATCH_DIR, force=force)
+    except PatchError as error:
+        raise InputError(f"cannot write {out_dir / PATCH_DIR}: {error}") from None
     return [out_dir / PATCH_DIR]
