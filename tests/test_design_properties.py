@@ -94,5 +94,10 @@ def test_every_task_within_budget_unless_reported(org: Org) -> None:
         if estimate.total > estimate.budget:
             assert any(note.startswith(f"{estimate.role_id} {estimate.task} ")
                        for note in result.notes)
+            # Independent of the notes: an over-budget launch task asks only for what its role
+            # declared it needs (and the stage field): the designer added nothing to it.
+            declared = {need.field for need in org.roles[estimate.role_id].needs}
+            asked = {cost.field_id for cost in estimate.fields}
+            assert asked <= declared | {f"{OBJECT}.Stage__c", f"{OBJECT}.Name"}
     if not result.notes:
         assert all(estimate.total <= estimate.budget for estimate in budget.estimates)
