@@ -48,6 +48,7 @@ LAZY_COMMANDS = {
     "graph": "cfglint.commands.graph_commands:graph_command",
     "impact": "cfglint.commands.graph_commands:impact_command",
     "init": "cfglint.commands.init_command:init_command",
+    "pull": "cfglint.commands.pull_command:pull_group",
 }
 
 

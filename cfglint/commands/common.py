@@ -93,3 +93,14 @@ output_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to FILE instead of standard output.",
 )
+
+
+def progress_printer() -> Callable[[str], None] | None:
+    """Status lines on a terminal; nothing in CI or when stderr is redirected."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def say(message: str) -> None:
+        click.echo(f"cfglint: {message}…", err=True)
+
+    return say

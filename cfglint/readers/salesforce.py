@@ -22,6 +22,7 @@ from lxml import etree
 from cfglint.model import Org, ProblemKind, SkippedFile, SkipReason
 from cfglint.readers import mdapi, sfdx
 from cfglint.readers.metadata_types import SOURCE_CODE_SUFFIXES, MetadataFile, classify
+from cfglint.readers.salesforce_describe import DescribeFiles
 from cfglint.readers.salesforce_xml import HANDLERS, ElementContext, finalize
 from cfglint.readers.xml import XmlError, line_of, local_name, parse_xml_bytes
 from cfglint.suppress import scan_suppressions
@@ -70,11 +71,17 @@ def read_salesforce(path: Path, progress: ProgressCallback | None = None) -> Org
     ]
     files = _ordered(walked, project.existing_package_directories)
     formats: set[str] = set()
+    # A pulled snapshot keeps sObject describes beside the metadata (docs/pull.md): merged
+    # once every metadata file is read, since metadata wins over describe.
+    describes = DescribeFiles()
     for index, (relative, absolute) in enumerate(files):
         if progress is not None:
             progress(index, len(files))
+        if relative.endswith(".json") and describes.accept(relative, absolute, org):
+            continue
         _read_file(relative, absolute, org, formats)
     org.source_format = "+".join(sorted(formats, reverse=True)) or "sfdx"
+    describes.merge(org)
     finalize(org)
     return org
 

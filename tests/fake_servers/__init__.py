@@ -1,0 +1,1 @@
+"""Loopback HTTPS servers that play a CRM's API for the pull tests (real HTTP, real TLS)."""
