@@ -32,7 +32,7 @@ from cfglint.lint import LintResult
 from cfglint.output import write_text
 from cfglint.readers import InputError
 from cfglint.rules import all_rules, resolve_rule
-from cfglint.rulesets import RulesetError, did_you_mean
+from cfglint.rulesets import did_you_mean
 from cfglint.suppress import BaselineError, read_baseline
 from cfglint.suppress import write_baseline as write_baseline_file
 
@@ -138,10 +138,7 @@ def split_selectors(values: tuple[str, ...]) -> list[str]:
 
 
 def _settings(path: Path, overrides: CommandLineOverrides) -> Settings:
-    try:
-        return load_settings(path, overrides)
-    except RulesetError as error:
-        raise InputError(str(error)) from None
+    return load_settings(path, overrides)
 
 
 def _lint_cold(
@@ -168,10 +165,7 @@ def _lint_cache(project: Path, settings: Settings, **inputs: Any) -> LintCache:
 def _calibration(project: Path, config_file: Path | None) -> Calibration:
     from cfglint.budget import load_calibration
 
-    try:
-        return load_calibration(project, config_file)
-    except RulesetError as error:
-        raise InputError(str(error)) from None
+    return load_calibration(project, config_file)
 
 
 def _default_format(output_format: str | None) -> str:

@@ -28,13 +28,18 @@ from cfglint.budget import (
     load_calibration,
     org_budget,
 )
-from cfglint.commands.common import EXIT_FINDINGS, handle_errors, load_org
+from cfglint.commands.common import (
+    EXIT_FINDINGS,
+    handle_errors,
+    load_org,
+    output_option,
+    source_option,
+)
 from cfglint.commands.side_inputs import load_side_inputs, roles_option, usage_option
 from cfglint.config import CommandLineOverrides, load_settings
 from cfglint.output import write_text
-from cfglint.readers import SOURCES, InputError
+from cfglint.readers import InputError
 from cfglint.roles import inferred_message
-from cfglint.rulesets import RulesetError
 
 FORMATS = ("text", "json", "md")
 #: Version of the JSON document (docs/budget.md describes it).
@@ -43,11 +48,8 @@ JSON_VERSION = 1
 
 def _configured(path: Path, config: Path | None) -> tuple[Calibration, Path | None, Path | None]:
     """The calibration, and the roles and usage files the configuration names."""
-    try:
-        settings = load_settings(path, CommandLineOverrides(config=config))
-        return load_calibration(path, config), settings.roles, settings.usage
-    except RulesetError as error:
-        raise InputError(str(error)) from None
+    settings = load_settings(path, CommandLineOverrides(config=config))
+    return load_calibration(path, config), settings.roles, settings.usage
 
 
 @click.command("budget")
@@ -56,10 +58,7 @@ def _configured(path: Path, config: Path | None) -> tuple[Calibration, Path | No
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
     help="text for a terminal, md for a document, json for tools.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE instead of standard output.",
-)
+@output_option
 @click.option(
     "--explain", nargs=2, metavar="ROLE TASK",
     help="Break one task down: every field with its operators and seconds, largest first, the "
@@ -70,10 +69,7 @@ def _configured(path: Path, config: Path | None) -> tuple[Calibration, Path | No
     "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
     help="Use this configuration file (its budget: section) instead of discovering one.",
 )
-@click.option(
-    "--source", type=click.Choice(SOURCES),
-    help="Force a reader instead of detecting the format from the path.",
-)
+@source_option
 @click.option("--fail-over", is_flag=True, help="Exit 1 when a task is over its budget.")
 @roles_option
 @usage_option

@@ -18,6 +18,7 @@ import click
 
 from cfglint.model import Org
 from cfglint.readers import SOURCES, InputError, read
+from cfglint.rulesets import RulesetError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -40,6 +41,9 @@ def handle_errors(command: F) -> F:
             click.echo(f"cfglint: error: {error.message}", err=True)
             if error.hint:
                 click.echo(f"hint: {error.hint}", err=True)
+            sys.exit(EXIT_ERROR)
+        except RulesetError as error:  # a ruleset or configuration that cannot be used
+            click.echo(f"cfglint: error: {error}", err=True)
             sys.exit(EXIT_ERROR)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise

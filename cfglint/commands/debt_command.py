@@ -16,16 +16,15 @@ from pathlib import Path
 import click
 
 from cfglint.budget import load_calibration
-from cfglint.commands.common import handle_errors, load_org
+from cfglint.commands.common import handle_errors, load_org, output_option, source_option
 from cfglint.commands.side_inputs import load_side_inputs, roles_option, usage_option
 from cfglint.config import CommandLineOverrides, Settings, load_settings
 from cfglint.debt import DebtAssessment, assess, load_constants
 from cfglint.graph import build_graph
 from cfglint.lint import lint
 from cfglint.output import write_text
-from cfglint.readers import SOURCES, InputError
+from cfglint.readers import InputError
 from cfglint.reports import FORMATS, render
-from cfglint.rulesets import RulesetError
 
 
 def say(message: str) -> None:
@@ -35,10 +34,7 @@ def say(message: str) -> None:
 
 
 def _settings(path: Path, ruleset: str | None, config: Path | None) -> Settings:
-    try:
-        return load_settings(path, CommandLineOverrides(ruleset=ruleset, config=config))
-    except RulesetError as error:
-        raise InputError(str(error)) from None
+    return load_settings(path, CommandLineOverrides(ruleset=ruleset, config=config))
 
 
 def debt_assessment(
@@ -47,11 +43,8 @@ def debt_assessment(
 ) -> DebtAssessment:
     """Read, graph, lint and price the project at ``path``."""
     settings = _settings(path, ruleset, config)
-    try:
-        constants = load_constants(path, config)
-        calibration = load_calibration(path, config)
-    except RulesetError as error:
-        raise InputError(str(error)) from None
+    constants = load_constants(path, config)
+    calibration = load_calibration(path, config)
     org = load_org(path, source)
     side_inputs = load_side_inputs(org, roles_file or settings.roles, usage_file or settings.usage)
     side_inputs.calibration = calibration
@@ -71,19 +64,13 @@ def debt_assessment(
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
     help="text for a terminal, md for a document, json for tools, html for a client.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE instead of standard output.",
-)
+@output_option
 @click.option("--ruleset", help="Built-in ruleset name or ruleset file (default: the project's).")
 @click.option(
     "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
     help="Use this configuration file (rules and the debt: section) instead of discovering one.",
 )
-@click.option(
-    "--source", type=click.Choice(SOURCES),
-    help="Force a reader instead of detecting the format from the path.",
-)
+@source_option
 @click.option(
     "--fail-under", type=click.IntRange(0, 100),
     help="Exit 1 when the score is below this (0-100).",

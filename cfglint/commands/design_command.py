@@ -18,13 +18,12 @@ from typing import Any
 import click
 
 from cfglint.budget import load_calibration
-from cfglint.commands.common import handle_errors, load_org
+from cfglint.commands.common import handle_errors, load_org, source_option
 from cfglint.config import CommandLineOverrides, load_settings
 from cfglint.design import SOLVERS, Design, design, with_budget
-from cfglint.readers import SOURCES, InputError
+from cfglint.readers import InputError
 from cfglint.readers.roles import load_roles
 from cfglint.readers.usage import load_usage
-from cfglint.rulesets import RulesetError
 from cfglint.writers.design_plan import OUTPUT_FILES, figures, write_design
 
 #: What --force may replace besides the four files: the patch directory.
@@ -63,10 +62,7 @@ def say(message: str) -> None:
               help="Write into a non-empty OUTDIR, replacing only the files design writes.")
 @click.option("--solver", type=click.Choice(SOLVERS), default="auto", show_default=True,
               help="How nice-to-haves are chosen: milp (exact, needs scipy), greedy, or auto.")
-@click.option(
-    "--source", type=click.Choice(SOURCES),
-    help="Force a reader instead of detecting the format from the path.",
-)
+@source_option
 @click.option(
     "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
     help="Use this configuration file (its budget: section and rules) instead of discovering one.",
@@ -118,11 +114,8 @@ def _check_output(out_dir: Path, force: bool) -> None:
 
 
 def _configuration(path: Path, config: Path | None) -> tuple[Any, Any]:
-    try:
-        settings = load_settings(path, CommandLineOverrides(config=config))
-        return settings, load_calibration(path, config)
-    except RulesetError as error:
-        raise InputError(str(error)) from None
+    settings = load_settings(path, CommandLineOverrides(config=config))
+    return settings, load_calibration(path, config)
 
 
 def _write_patch(result: Design, out_dir: Path, force: bool) -> list[Path]:

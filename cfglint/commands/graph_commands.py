@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 import networkx as nx
 
-from cfglint.commands.common import handle_errors, load_org
+from cfglint.commands.common import handle_errors, load_org, output_option, source_option
 from cfglint.graph import (
     KIND_WORDS,
     DependencyGraph,
@@ -28,7 +28,7 @@ from cfglint.graph import (
 )
 from cfglint.model import Org
 from cfglint.output import write_text
-from cfglint.readers import SOURCES, InputError
+from cfglint.readers import InputError
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -295,14 +295,6 @@ def _depth_option(help_text: str, default: int | None) -> Callable[[Command], Co
                         show_default=default is not None, help=help_text)
 
 
-_source_option = click.option(
-    "--source", type=click.Choice(SOURCES),
-    help="Force a reader instead of detecting the format from the path.",
-)
-_output_option = click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE instead of standard output.",
-)
 
 
 @click.command("graph")
@@ -312,8 +304,8 @@ _output_option = click.option(
 @click.option("--focus", metavar="ELEMENT",
               help="Only the neighbourhood of ELEMENT (what depends on it, what it depends on).")
 @_depth_option("Hops each way from --focus.", 2)
-@_source_option
-@_output_option
+@source_option
+@output_option
 @handle_errors
 def graph_command(
     path: Path, output_format: str, focus: str | None, depth: int, source: str | None,
@@ -338,8 +330,8 @@ def graph_command(
 @_depth_option("Only dependents at most N hops away.", None)
 @click.option("--format", "output_format", type=click.Choice(IMPACT_FORMATS), default="text",
               show_default=True, help="Output format.")
-@_source_option
-@_output_option
+@source_option
+@output_option
 @handle_errors
 def impact_command(
     path: Path, element: str, depth: int | None, output_format: str, source: str | None,
