@@ -35,9 +35,8 @@ from typing import Any
 
 from cfglint import __version__
 from cfglint.config import Settings
+from cfglint.formatters.json_format import finding_document, finding_from_document
 from cfglint.lint import LintResult
-from cfglint.model import SourceLocation
-from cfglint.rules.base import Finding, Severity
 
 CACHE_DIRECTORY = ".cfglint_cache"
 ENTRY_VERSION = 1
@@ -116,11 +115,9 @@ class LintCache:
     def store(self, result: LintResult) -> None:
         """Write the entry atomically; a cache that cannot be written is silently skipped,
         since the run's own output does not depend on it."""
+        # Findings are written as the JSON format writes them, so their data is plain JSON.
         entry = {"version": ENTRY_VERSION, "stamp": self.stamp, "result": _result_to(result)}
-        try:
-            text = json.dumps(entry, sort_keys=True, separators=(",", ":"))
-        except (TypeError, ValueError):
-            return  # a rule put something JSON cannot hold in its data: run cold next time
+        text = json.dumps(entry, sort_keys=True, separators=(",", ":"))
         try:
             _prepare(self.root)
             self.entry_path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,8 +144,8 @@ def clean(project: Path) -> Path | None:
 def _result_to(result: LintResult) -> dict[str, Any]:
     return {
         "root": result.root,
-        "findings": [_finding_to(finding) for finding in result.findings],
-        "suppressed": [[_finding_to(finding), kind] for finding, kind in result.suppressed],
+        "findings": [finding_document(finding) for finding in result.findings],
+        "suppressed": [[finding_document(finding), kind] for finding, kind in result.suppressed],
         "skipped_rules": result.skipped_rules,
         "files_read": result.files_read,
     }
@@ -157,39 +154,11 @@ def _result_to(result: LintResult) -> dict[str, Any]:
 def _result_from(data: Mapping[str, Any], settings: Settings) -> LintResult:
     return LintResult(
         root=str(data["root"]),
-        findings=[_finding_from(item) for item in data["findings"]],
+        findings=[finding_from_document(item) for item in data["findings"]],
         rules={rule_id: rule.spec for rule_id, rule in settings.enabled.items()},
-        suppressed=[(_finding_from(item), str(kind)) for item, kind in data["suppressed"]],
+        suppressed=[(finding_from_document(item), str(kind)) for item, kind in data["suppressed"]],
         skipped_rules={str(key): str(value) for key, value in data["skipped_rules"].items()},
         files_read=int(data["files_read"]),
-    )
-
-
-def _finding_to(finding: Finding) -> dict[str, Any]:
-    location = finding.location
-    return {
-        "rule": finding.rule_id,
-        "name": finding.rule_name,
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "element": finding.element_id,
-        "location": [location.path, location.line, location.column] if location else None,
-        "data": finding.data,
-    }
-
-
-def _finding_from(item: Mapping[str, Any]) -> Finding:
-    location = item["location"]
-    if not isinstance(item["data"], dict):
-        raise TypeError("finding data is not a mapping")
-    return Finding(
-        rule_id=str(item["rule"]),
-        rule_name=str(item["name"]),
-        severity=Severity(item["severity"]),
-        message=str(item["message"]),
-        element_id=str(item["element"]),
-        location=SourceLocation(str(location[0]), location[1], location[2]) if location else None,
-        data=item["data"],
     )
 
 
