@@ -579,7 +579,7 @@ class _Designer:
         for role in self.roles:
             for need in role.needs:
                 field_id = self._field_id(need.field)
-                if need.from_stage is None:
+                if need.from_stage is None or self._is_first_stage(field_id, need.from_stage):
                     knows_at_create.setdefault(field_id, set()).add(role.id)
                 else:
                     knows_from.setdefault(field_id, []).append(need.from_stage)
@@ -689,6 +689,11 @@ class _Designer:
         defaults = [pipeline for pipeline in pipelines if pipeline.is_default]
         chosen = defaults or pipelines
         return chosen[0] if chosen else None
+
+    def _is_first_stage(self, field_id: str, stage: str) -> bool:
+        """Records start in their pipeline's first stage, so a field known from there is known
+        at create; gating it there would require it at create of every role."""
+        return self._stage_order(self._object_of(field_id)).get(stage.casefold()) == 0
 
     def _stage_order(self, object_name: str) -> dict[str, int]:
         pipeline = self._pipeline(object_name)
