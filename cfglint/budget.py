@@ -777,9 +777,24 @@ def org_budget(
     """Estimate every task of every role: the roles file's (a loaded one or a path), else the
     org's own, else inferred (:func:`cfglint.roles.effective_roles`)."""
     roles, inferred = effective_roles(org, roles_input)
+    return tasks_budget(org, tasks_for(org, roles), roles, inferred, calibration=calibration,
+                        usage=usage, kinds=kinds)
+
+
+def tasks_budget(
+    org: Org,
+    tasks: Iterable[Task],
+    roles: Mapping[str, Role],
+    inferred: bool,
+    *,
+    calibration: Calibration = DEFAULT_CALIBRATION,
+    usage: Any = None,
+    kinds: Iterable[str] | None = None,
+) -> OrgBudget:
+    """Estimate tasks already planned for ``roles`` (of ``kinds``, or all)."""
     wanted = set(kinds) if kinds is not None else None
     estimates = [
         estimate(task, calibration, usage=usage, org=org)
-        for task in tasks_for(org, roles) if wanted is None or task.kind in wanted
+        for task in tasks if wanted is None or task.kind in wanted
     ]
     return OrgBudget(tuple(sort_estimates(estimates)), roles, inferred, calibration)

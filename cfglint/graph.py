@@ -50,6 +50,7 @@ reuse it.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -467,17 +468,35 @@ def _components(
 
     Configuration graphs are nearly always acyclic: then every node is its own component and
     the condensation networkx would build (a copy of every edge) is skipped."""
-    try:
-        order = list(reversed(list(nx.topological_sort(graph))))
-    except nx.NetworkXUnfeasible:
+    successors: dict[Any, set[Any]] = {
+        node: set(adjacency) for node, adjacency in graph.adjacency()}
+    order = _topological_order(successors)
+    if order is None:
         condensed = nx.condensation(graph)
         members: dict[Any, list[str]] = {}
         for node, component in condensed.graph["mapping"].items():
             members.setdefault(component, []).append(node)
         successors = {component: set(condensed.successors(component)) for component in condensed}
-        return list(reversed(list(nx.topological_sort(condensed)))), members, successors
-    return order, {node: [node] for node in order}, {
-        node: set(graph.successors(node)) for node in order}
+        order = _topological_order(successors)
+        assert order is not None  # a condensation is acyclic
+        return order[::-1], members, successors
+    return order[::-1], {node: [node] for node in order}, successors
+
+
+def _topological_order(successors: dict[Any, set[Any]]) -> list[Any] | None:
+    """Kahn's algorithm over distinct successors (parallel edges counted once, which networkx's
+    sort on the multigraph does not do); None when there is a cycle."""
+    waiting = dict.fromkeys(successors, 0)
+    for targets in successors.values():
+        for target in targets:
+            waiting[target] += 1
+    order = [node for node, count in waiting.items() if not count]
+    for node in order:  # the list grows while it is walked
+        for target in successors[node]:
+            waiting[target] -= 1
+            if not waiting[target]:
+                order.append(target)
+    return order if len(order) == len(successors) else None
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -690,11 +709,12 @@ class _Builder:
         if model_field.value_set_name:
             return self.ensure(f"globalvalueset:{model_field.value_set_name}",
                                NodeKind.VALUE_SET, subkind="globalvalueset")
-        standard = self.standard_value_sets().get(model_field.id)
+        standard = self.standard_value_sets.get(model_field.id)
         if standard is not None and standard in self.graph:
             return standard
         return None
 
+    @functools.cached_property
     def standard_value_sets(self) -> dict[str, str]:
         """Standard picklist field id -> its standard value set id (Salesforce only)."""
         if self.org.platform != "salesforce":

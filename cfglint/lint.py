@@ -66,6 +66,9 @@ class SideInputs:
     usage: Any = None
     #: The update-budget calibration (``budget:`` in the configuration); None for the defaults.
     calibration: Any = None
+    #: What several rules of one run derive from the same model (the roles' tasks, say),
+    #: computed by the first rule that needs it; a fresh run starts empty.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def available(self) -> set[str]:
         return {name for name in ("roles", "usage") if getattr(self, name) is not None}

@@ -4,10 +4,13 @@ and turn an estimate over budget into a problem."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from cfglint.budget import DEFAULT_CALIBRATION, Estimate, OrgBudget, org_budget, replace_budget
-from cfglint.model import Org, SourceLocation
+from cfglint.budget import DEFAULT_CALIBRATION, Estimate, OrgBudget, replace_budget, tasks_budget
+from cfglint.model import Org, Role, SourceLocation
+from cfglint.roles import effective_roles
 from cfglint.rules.base import Options, Problem
+from cfglint.tasks import Task, tasks_for
 
 BUDGET_OPTION = "budget-seconds"
 
@@ -27,8 +30,9 @@ def over_budget(org: Org, options: Options, kind: str) -> Iterator[tuple[Estimat
     The side inputs give the calibration (the configuration's ``budget:`` section), the roles
     file and usage data when the command has them; the default calibration otherwise."""
     inputs = options.get("_inputs")
-    budget = org_budget(
-        org, getattr(inputs, "roles", None),
+    roles, inferred, tasks = role_tasks(org, options)
+    budget = tasks_budget(
+        org, tasks, roles, inferred,
         calibration=getattr(inputs, "calibration", None) or DEFAULT_CALIBRATION,
         usage=getattr(inputs, "usage", None), kinds=(kind,),
     )
@@ -37,6 +41,21 @@ def over_budget(org: Org, options: Options, kind: str) -> Iterator[tuple[Estimat
         judged = replace_budget(result, limit)
         if judged.verdict == "over":
             yield judged, budget
+
+
+def role_tasks(org: Org, options: Options) -> tuple[dict[str, Role], bool, list[Task]]:
+    """(roles, inferred?, every role's tasks): planned once per lint run and shared through the
+    run's memo, since TIME001–004 all start from the same tasks."""
+    inputs = options.get("_inputs")
+    memo: dict[str, Any] | None = getattr(inputs, "memo", None)
+    if memo is not None and "role-tasks" in memo:
+        planned: tuple[dict[str, Role], bool, list[Task]] = memo["role-tasks"]
+        return planned
+    roles, inferred = effective_roles(org, getattr(inputs, "roles", None))
+    planned = (roles, inferred, tasks_for(org, roles))
+    if memo is not None:
+        memo["role-tasks"] = planned
+    return planned
 
 
 def problem(result: Estimate, element_id: str, location: SourceLocation | None,

@@ -41,6 +41,7 @@ give them names and labels that say how they differ.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -184,6 +185,7 @@ def _reading(words: Sequence[str], noise: frozenset[str]) -> list[str]:
     return kept
 
 
+@functools.cache  # names repeat the same few hundred words
 def singular(word: str) -> str:
     """A cheap singular for English words: tiers -> tier, categories -> category, addresses ->
     address, statuses -> status; status, class and analysis stay as they are."""

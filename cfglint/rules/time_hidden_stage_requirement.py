@@ -61,7 +61,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cfglint.model import Org, SourceLocation
-from cfglint.roles import effective_roles
+from cfglint.rules._time_budget_common import role_tasks
 from cfglint.rules.base import Options, Problem
 from cfglint.tasks import (
     DYNAMIC_FORMS,
@@ -71,7 +71,6 @@ from cfglint.tasks import (
     VALIDATION_RULE,
     Task,
     TaskField,
-    tasks_for,
 )
 
 ID = "TIME004"
@@ -86,8 +85,8 @@ _REASONS = {
 
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
-    roles, _ = effective_roles(org, getattr(options.get("_inputs"), "roles", None))
-    for task in tasks_for(org, roles):
+    _, _, tasks = role_tasks(org, options)
+    for task in tasks:
         if task.kind != STAGE_MOVE or task.view_id is None:
             continue
         for item in task.fields:
