@@ -5,9 +5,11 @@ measures, in that one process:
 
 - the **floor**: reading and parsing every metadata XML file once with lxml;
 - a **cold lint** with the default ruleset, split into read / graph / rules / output (no cache);
-- a **warm lint** with nothing changed and one **after touching one file**, through the cache
-  (``cfglint lint`` with its default cache under a temporary cache directory), on a copy of
-  the project so that the corpus itself is never touched;
+- a **warm lint** with nothing changed, one **after touching one file** (new modification time,
+  same content) and one **after editing one file** (a comment appended, so the project must be
+  read and checked again), through the cache (``cfglint lint`` with its default cache under a
+  temporary cache directory), on a copy of the project so that the corpus itself is never
+  touched;
 - the child's **peak memory** (maximum resident set size).
 
 Each time is the fastest of ``--repeat`` runs. The command-line rows (``cli cold`` / ``cli warm``)
@@ -111,14 +113,31 @@ def supports_cache() -> bool:
     return "--no-cache" in help_text
 
 
+def first_metadata_file(root: Path) -> Path:
+    return next(Path(absolute) for relative, absolute in walk_files(root)
+                if classify(relative) is not None)
+
+
 def touch_one(root: Path) -> Callable[[], None]:
-    victim = next(Path(absolute) for relative, absolute in walk_files(root)
-                  if classify(relative) is not None)
+    """A new modification time, same content (git checkout, a fresh clone)."""
+    victim = first_metadata_file(root)
 
     def touch() -> None:
         os.utime(victim, None)
 
     return touch
+
+
+def edit_one(root: Path) -> Callable[[], None]:
+    """New content in one file (a comment added each time), as an edit before a commit."""
+    victim = first_metadata_file(root)
+    edits = iter(range(1_000_000))
+
+    def edit() -> None:
+        with victim.open("a", encoding="utf-8") as stream:
+            stream.write(f"<!-- edit {next(edits)} -->\n")
+
+    return edit
 
 
 def measure(name: str, root: Path, repeat: int, queue: Any) -> None:
@@ -141,6 +160,8 @@ def measure(name: str, root: Path, repeat: int, queue: Any) -> None:
         row["cli_warm"] = cli_seconds(copy, repeat, environment=environment)
         row["cli_touched"] = cli_seconds(copy, repeat, before=touch_one(copy),
                                          environment=environment)
+        row["cli_edited"] = cli_seconds(copy, repeat, before=edit_one(copy),
+                                        environment=environment)
         row["cache"] = cached
     queue.put(row)
 
@@ -170,7 +191,8 @@ COLUMNS = [("target", "target", "<8"), ("files", "files", ">8"), ("floor", "floo
            ("read", "read", ">8.3f"), ("graph", "graph", ">8.3f"), ("rules", "rules", ">8.3f"),
            ("output", "output", ">8.3f"), ("cold", "cold s", ">8.3f"), ("ratio", "ratio", ">7.2f"),
            ("cli_cold", "cli cold", ">9.3f"), ("cli_warm", "cli warm", ">9.3f"),
-           ("cli_touched", "touched", ">9.3f"), ("peak_mb", "peak MB", ">9.0f")]
+           ("cli_touched", "touched", ">9.3f"), ("cli_edited", "edited", ">9.3f"),
+           ("peak_mb", "peak MB", ">9.0f")]
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:

@@ -1,23 +1,30 @@
-"""Answer an unchanged project from the last run's findings.
+"""Answer an unchanged project from the last run's report.
 
 A pre-commit hook or a CI job lints the same repository again and again, mostly unchanged. Before
 reading anything, ``cfglint lint`` computes two fingerprints:
 
-- the **run key**: cfglint's version and its modules' stamps, the forced reader, the
-  effective settings (ruleset, rule severities and options, ignores), the files those settings
-  came from (configuration, ruleset files), the side inputs (roles, usage, calibration through
-  the configuration file), the baseline and the file filter, each file by path, size and
-  modification time;
+- the **request key**: cfglint's version and its modules' stamps, the project's path, every
+  command-line option (output format included) and the configuration file that applies;
 - the **project stamp**: every file under the project (the same walk the reader does) by
-  relative path, size and modification time in nanoseconds.
+  relative path and a digest of its content.
 
-An entry ``<cache>/lint/<run key>.json`` holds the project stamp it was made from and the lint
-result. When the stamps match, the result is formatted and nothing is read, graphed or checked;
-otherwise the run goes ahead and replaces the entry. Entries are plain JSON checked field by
-field on load: a corrupt, truncated or foreign entry is ignored and rewritten, never trusted,
-and writing is atomic. The cache lives in ``.cfglint_cache/`` at the project root (or
-``$CFGLINT_CACHE_DIR``), tagged with ``CACHEDIR.TAG`` and a ``.gitignore`` so that backups and git
-leave it alone; ``cfglint clean`` removes it and ``--no-cache`` bypasses it.
+An entry ``<cache>/lint/<request key>.json`` holds the project stamp it was made from, the files
+the run's settings came from besides the project (ruleset files, roles, usage and baseline files,
+each by path, size and modification time), and the report with its exit code. When all of them
+match, the report is printed as stored, and nothing is read, graphed or checked, nor are the rules
+and schemas even imported; otherwise the run goes ahead and replaces the entry.
+
+Content digests rather than modification times decide the project stamp, so a checkout that only
+touches files (``git checkout``, a fresh CI clone with a restored cache) is still answered. Hashing
+every file on every run would cost as much as reading the project, so a manifest per project
+(``<cache>/files/<project>.json``) remembers each file's size, modification time and digest, and
+only files whose size or time changed are read and hashed again.
+
+Entries and manifests are plain JSON checked field by field on load: a corrupt, truncated or
+foreign one is ignored and rewritten, never trusted, and writing is atomic. The cache lives in
+``.cfglint_cache/`` at the project root (or ``$CFGLINT_CACHE_DIR``), tagged with ``CACHEDIR.TAG``
+and a ``.gitignore`` so that backups and git leave it alone; ``cfglint clean`` removes it and
+``--no-cache`` bypasses it.
 """
 
 from __future__ import annotations
@@ -34,12 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from cfglint import __version__
-from cfglint.config import Settings
-from cfglint.formatters.json_format import finding_document, finding_from_document
-from cfglint.lint import LintResult
 
 CACHE_DIRECTORY = ".cfglint_cache"
-ENTRY_VERSION = 1
+ENTRY_VERSION = 2
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by cfglint.\n"
@@ -56,67 +60,97 @@ def cache_root(project: Path) -> Path:
     return base / CACHE_DIRECTORY
 
 
-def project_stamp(project: Path) -> str:
-    """A digest of every file under ``project`` (path, size, modification time)."""
-    digest = hashlib.sha256()
-    if project.is_file():
-        digest.update(_file_stamp(project).encode())
-        return digest.hexdigest()
-    from cfglint.readers.salesforce import walk_files  # the reader's own walk and exclusions
+def request_key(project: Path, request: Mapping[str, Any]) -> str:
+    """A digest of everything that decides a lint's report before any file is read: cfglint
+    itself, the project's path, the options as given and the configuration file that applies
+    (found afresh on every run, so that a new ``.cfglint.yaml`` is seen)."""
+    from cfglint.config_files import find_config
 
-    # The walk leaves out hidden directories, the cache among them.
-    for relative, absolute in walk_files(project):
-        try:
-            status = os.stat(absolute)
-        except OSError:
-            continue
-        digest.update(f"{relative}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
-def run_key(settings: Settings, **inputs: Any) -> str:
-    """A digest of everything besides the project's files that decides a lint's result."""
-    files: list[str | Path | None] = [settings.config_file, *settings.ruleset.sources]
-    files += [value for value in inputs.values() if isinstance(value, Path)]
+    explicit = request.get("config")
     document = {
         "cfglint": __version__,
         "code": _code_stamp(),
         "entry": ENTRY_VERSION,
-        "settings": settings.as_dict(),
-        "inputs": {name: _plain(value) for name, value in sorted(inputs.items())},
-        "files": sorted({_file_stamp(Path(name)) for name in files if name}),
+        "project": str(project.resolve()),
+        "request": {name: _plain(value) for name, value in sorted(request.items())},
+        "config": str(explicit or find_config(project) or ""),
     }
     encoded = json.dumps(document, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()
 
 
+def project_stamp(project: Path, root: Path | None = None) -> str:
+    """A digest of every file under ``project`` by relative path and content. With a cache
+    ``root``, the per-project manifest there spares hashing files whose size and modification
+    time are as recorded (and is brought up to date)."""
+    if project.is_file():
+        return hashlib.sha256(_content_digest(str(project)).encode()).hexdigest()
+    from cfglint.readers.walk import walk_files  # the reader's own walk and exclusions
+
+    manifest = _Manifest.load(root, project) if root is not None else _Manifest(None, {})
+    digest = hashlib.sha256()
+    # The walk leaves out hidden directories, the cache among them.
+    for relative, absolute in walk_files(project):
+        content = manifest.digest(relative, absolute)
+        if content is not None:
+            digest.update(f"{relative}\0{content}\n".encode())
+    manifest.save()
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A stored report: the text as printed and the exit code it came with."""
+
+    output: str
+    exit_code: int
+
+
 @dataclass(frozen=True)
 class LintCache:
-    """The cache entry of one run (one project, one set of settings and inputs)."""
+    """The cache entry of one request (one project, one set of options)."""
 
     root: Path
     key: str
     stamp: str
 
+    @classmethod
+    def open(cls, project: Path, request: Mapping[str, Any]) -> LintCache:
+        root = cache_root(project)
+        return cls(root, request_key(project, request), project_stamp(project, root))
+
     @property
     def entry_path(self) -> Path:
         return self.root / "lint" / f"{self.key}.json"
 
-    def load(self, settings: Settings) -> LintResult | None:
-        """The cached result when the project is unchanged, else None (also when unreadable)."""
+    def load(self) -> Answer | None:
+        """The stored answer when the project and the settings' files are unchanged, else
+        None (also when the entry is unreadable or malformed)."""
         try:
             entry = json.loads(self.entry_path.read_text(encoding="utf-8"))
             if entry.get("version") != ENTRY_VERSION or entry.get("stamp") != self.stamp:
                 return None
-            return _result_from(entry["result"], settings)
+            inputs, output, exit_code = entry["inputs"], entry["output"], entry["exit"]
+            if not isinstance(output, str) or exit_code not in (0, 1):
+                return None
+            if not isinstance(inputs, dict) or any(
+                _file_stamp(Path(name)) != stamp for name, stamp in inputs.items()
+            ):
+                return None
+            return Answer(output, exit_code)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def store(self, result: LintResult) -> None:
-        """Write the entry atomically; a cache that cannot be written is silently skipped,
-        since the run's own output does not depend on it."""
-        # Findings are written as the JSON format writes them, so their data is plain JSON.
-        entry = {"version": ENTRY_VERSION, "stamp": self.stamp, "result": _result_to(result)}
+    def store(self, answer: Answer, inputs: Iterable[Path | str | None]) -> None:
+        """Write the entry atomically; ``inputs`` are the files the settings came from. A cache
+        that cannot be written is silently skipped: the run's output does not depend on it."""
+        entry = {
+            "version": ENTRY_VERSION,
+            "stamp": self.stamp,
+            "inputs": {str(name): _file_stamp(Path(name)) for name in inputs if name},
+            "output": answer.output,
+            "exit": answer.exit_code,
+        }
         text = json.dumps(entry, sort_keys=True, separators=(",", ":"))
         try:
             _prepare(self.root)
@@ -138,28 +172,66 @@ def clean(project: Path) -> Path | None:
     return root
 
 
-# --- serialising results -------------------------------------------------------------------------
+# --- the manifest of a project's files -----------------------------------------------------------
 
 
-def _result_to(result: LintResult) -> dict[str, Any]:
-    return {
-        "root": result.root,
-        "findings": [finding_document(finding) for finding in result.findings],
-        "suppressed": [[finding_document(finding), kind] for finding, kind in result.suppressed],
-        "skipped_rules": result.skipped_rules,
-        "files_read": result.files_read,
-    }
+@dataclass
+class _Manifest:
+    """relative path -> [size, modification time in ns, content digest] for one project."""
+
+    path: Path | None
+    known: dict[str, list[Any]]
+    changed: bool = False
+
+    @classmethod
+    def load(cls, root: Path, project: Path) -> _Manifest:
+        name = hashlib.sha256(str(project.resolve()).encode()).hexdigest()[:32]
+        path = root / "files" / f"{name}.json"
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            known = document["files"] if document.get("version") == ENTRY_VERSION else {}
+            if not isinstance(known, dict):
+                known = {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            known = {}
+        return cls(path, known)
+
+    def digest(self, relative: str, absolute: str) -> str | None:
+        """The file's content digest, from the manifest when its size and time match; None
+        for a file that vanished or cannot be read."""
+        try:
+            status = os.stat(absolute)
+        except OSError:
+            return None
+        recorded = self.known.get(relative)
+        if (isinstance(recorded, list) and len(recorded) == 3
+                and recorded[0] == status.st_size and recorded[1] == status.st_mtime_ns
+                and isinstance(recorded[2], str)):
+            return recorded[2]
+        try:
+            content = _content_digest(absolute)
+        except OSError:
+            return None
+        self.known[relative] = [status.st_size, status.st_mtime_ns, content]
+        self.changed = True
+        return content
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        text = json.dumps({"version": ENTRY_VERSION, "files": self.known},
+                          separators=(",", ":"))
+        try:
+            _prepare(self.path.parent.parent)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self.path, text)
+        except OSError:
+            return
 
 
-def _result_from(data: Mapping[str, Any], settings: Settings) -> LintResult:
-    return LintResult(
-        root=str(data["root"]),
-        findings=[finding_from_document(item) for item in data["findings"]],
-        rules={rule_id: rule.spec for rule_id, rule in settings.enabled.items()},
-        suppressed=[(finding_from_document(item), str(kind)) for item, kind in data["suppressed"]],
-        skipped_rules={str(key): str(value) for key, value in data["skipped_rules"].items()},
-        files_read=int(data["files_read"]),
-    )
+def _content_digest(absolute: str) -> str:
+    with open(absolute, "rb") as stream:
+        return hashlib.blake2b(stream.read(), digest_size=16).hexdigest()
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -189,9 +261,9 @@ def _file_stamp(path: Path) -> str:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Path):
-        return _file_stamp(value)
+        return str(value)
     if isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping)):
-        return sorted(str(item) for item in value)
+        return [str(item) for item in value]
     return value
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from cfglint import __version__
-from cfglint.cache import LintCache, cache_root, clean, project_stamp, run_key
+from cfglint.cache import Answer, LintCache, cache_root, clean
 from cfglint.commands.common import (
     EXIT_OK,
     handle_errors,
@@ -26,18 +27,16 @@ from cfglint.commands.common import (
 )
 from cfglint.commands.lazy import LazyGroup
 from cfglint.commands.side_inputs import load_side_inputs, roles_option, usage_option
-from cfglint.config import FAIL_ON_CHOICES, CommandLineOverrides, Settings, load_settings
-from cfglint.docs import explain_rule, rule_summary
-from cfglint.lint import LintResult
+from cfglint.config_files import FAIL_ON_CHOICES
+from cfglint.errors import InputError
 from cfglint.output import write_text
-from cfglint.readers import InputError
-from cfglint.rules import all_rules, resolve_rule
-from cfglint.rulesets import did_you_mean
-from cfglint.suppress import BaselineError, read_baseline
-from cfglint.suppress import write_baseline as write_baseline_file
 
+# Everything else is imported where it is used: a lint answered from the cache needs none of the
+# rules, schemas, readers or formatters, and importing them costs more than the answer.
 if TYPE_CHECKING:
     from cfglint.budget import Calibration
+    from cfglint.config import CommandLineOverrides, Settings
+    from cfglint.lint import LintResult
 
 
 #: Commands in modules of their own, imported only when they run (see LazyGroup).
@@ -138,6 +137,8 @@ def split_selectors(values: tuple[str, ...]) -> list[str]:
 
 
 def _settings(path: Path, overrides: CommandLineOverrides) -> Settings:
+    from cfglint.config import load_settings
+
     return load_settings(path, overrides)
 
 
@@ -156,10 +157,6 @@ def _lint_cold(
     known = _read_baseline(baseline) if baseline else None
     return run_lint(org, settings, root=project.as_posix(), only_paths=only_files,
                     baseline=known, graph=build_graph(org), side_inputs=side_inputs)
-
-
-def _lint_cache(project: Path, settings: Settings, **inputs: Any) -> LintCache:
-    return LintCache(cache_root(project), run_key(settings, **inputs), project_stamp(project))
 
 
 def _calibration(project: Path, config_file: Path | None) -> Calibration:
@@ -225,37 +222,74 @@ def lint(
 
     An unchanged project is answered from .cfglint_cache/ (see `cfglint clean`)."""
     project, only_files = resolve_targets(paths)
-    overrides = CommandLineOverrides(
-        ruleset=ruleset, select=split_selectors(select),
-        extend_select=split_selectors(extend_select), ignore=split_selectors(ignore),
-        fail_on=fail_on, config=config_file,
-    )
-    settings = _settings(project, overrides)
-    roles_path, usage_path = roles_file or settings.roles, usage_file or settings.usage
-    baseline_path = None if write_baseline else baseline or settings.baseline
-    cache = None if no_cache else _lint_cache(
-        project, settings, source=source, roles=roles_path, usage=usage_path,
-        config=config_file, baseline=baseline_path, only=only_files,
-    )
-    result = cache.load(settings) if cache else None
-    if result is None:
-        result = _lint_cold(project, settings, source, roles_path, usage_path, config_file,
-                            baseline_path, only_files)
-        if cache:
-            cache.store(result)
+    output_format = _default_format(output_format)
+    overrides = _Overrides(ruleset, select, extend_select, ignore, fail_on, config_file)
     if write_baseline:
-        count = write_baseline_file(result.findings, write_baseline)
+        settings = _settings(project, overrides.settings())
+        result = _lint_cold(project, settings, source, roles_file or settings.roles,
+                            usage_file or settings.usage, config_file, None, only_files)
+        count = _write_baseline(result, write_baseline)
         click.echo(f"wrote {count} baseline entries to {write_baseline}", err=True)
         return
-    from cfglint.formatters import format_result
+    request = {
+        **overrides.as_request(), "format": output_format, "exit_zero": exit_zero,
+        "baseline": baseline, "roles": roles_file, "usage": usage_file, "source": source,
+        "only": only_files,
+    }
+    cache = None if no_cache else LintCache.open(project, request)
+    answer = cache.load() if cache else None
+    if answer is None:
+        settings = _settings(project, overrides.settings())
+        roles_path, usage_path = roles_file or settings.roles, usage_file or settings.usage
+        baseline_path = baseline or settings.baseline
+        result = _lint_cold(project, settings, source, roles_path, usage_path, config_file,
+                            baseline_path, only_files)
+        from cfglint.formatters import format_result
 
-    write_text(format_result(result, _default_format(output_format)), output)
-    sys.exit(EXIT_OK if exit_zero else result.exit_code(settings.fail_on))
+        answer = Answer(format_result(result, output_format),
+                        EXIT_OK if exit_zero else result.exit_code(settings.fail_on))
+        if cache:
+            cache.store(answer, [settings.config_file, *settings.ruleset.sources, roles_path,
+                                 usage_path, baseline_path])
+    write_text(answer.output, output)
+    sys.exit(answer.exit_code)
+
+
+@dataclass(frozen=True)
+class _Overrides:
+    """The options that decide the settings, as the command line gave them."""
+
+    ruleset: str | None
+    select: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    fail_on: str | None
+    config: Path | None
+
+    def settings(self) -> CommandLineOverrides:
+        from cfglint.config import CommandLineOverrides
+
+        return CommandLineOverrides(
+            ruleset=self.ruleset, select=split_selectors(self.select),
+            extend_select=split_selectors(self.extend_select),
+            ignore=split_selectors(self.ignore), fail_on=self.fail_on, config=self.config,
+        )
+
+    def as_request(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+def _write_baseline(result: LintResult, path: Path) -> int:
+    from cfglint.suppress import write_baseline
+
+    return write_baseline(result.findings, path)
 
 
 def _read_baseline(path: Path | None) -> Any:
     if path is None:
         return None
+    from cfglint.suppress import BaselineError, read_baseline
+
     try:
         return read_baseline(path)
     except BaselineError as error:
@@ -283,6 +317,10 @@ def clean_command(path: Path) -> None:
 @handle_errors
 def rules(rule: str | None, output_format: str) -> None:
     """List the built-in rules, or explain RULE (an id or dotted name)."""
+    from cfglint.docs import explain_rule, rule_summary
+    from cfglint.rules import all_rules, resolve_rule
+    from cfglint.rulesets import did_you_mean
+
     if rule is None:
         specs = list(all_rules().values())
         if output_format == "json":
@@ -318,6 +356,8 @@ def config() -> None:
 @handle_errors
 def config_show(path: Path, ruleset: str | None, config_file: Path | None) -> None:
     """Print the configuration a lint of PATH would use, as JSON."""
+    from cfglint.config import CommandLineOverrides
+
     settings = _settings(path, CommandLineOverrides(ruleset=ruleset, config=config_file))
     click.echo(json.dumps(settings.as_dict(), indent=2))
 

@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cfglint.config_files import CONFIG_NAMES as CONFIG_NAMES
+from cfglint.config_files import FAIL_ON_CHOICES as FAIL_ON_CHOICES
+from cfglint.config_files import find_config as find_config
+from cfglint.errors import ConfigError as ConfigError
 from cfglint.rules import RuleSpec
 from cfglint.rules.base import Severity
 from cfglint.rulesets import (
     Ruleset,
-    RulesetError,
     apply_selection,
     apply_setting,
     check_selectors,
@@ -35,13 +38,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-CONFIG_NAMES = (".cfglint.yaml", ".cfglint.yml")
 DEFAULT_RULESET = "default"
-FAIL_ON_CHOICES = ("error", "warning", "info", "never")
-
-
-class ConfigError(RulesetError):
-    """A configuration that cannot be used (exit code 2)."""
 
 
 @dataclass
@@ -96,23 +93,6 @@ class Settings:
                 for rule_id, rule in sorted(self.enabled.items())
             },
         }
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest ``.cfglint.yaml`` or ``pyproject.toml`` with ``[tool.cfglint]``."""
-    directory = (start if start.is_dir() else start.parent).resolve()
-    for folder in (directory, *directory.parents):
-        for name in CONFIG_NAMES:
-            if (folder / name).is_file():
-                return folder / name
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.cfglint]" in pyproject.read_text(
-            encoding="utf-8", errors="replace"
-        ):
-            return pyproject
-        if (folder / ".git").exists():
-            return None
-    return None
 
 
 def read_config_file(path: Path) -> dict[str, Any]:

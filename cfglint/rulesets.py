@@ -32,15 +32,12 @@ from typing import Any
 
 import jsonschema
 
+from cfglint.errors import RulesetError as RulesetError
 from cfglint.rules import RuleSpec, all_rules, matching_ids, resolve_rule
 from cfglint.rules.base import Severity
 from cfglint.yamlio import YamlProblem, load_yaml_file, package_schema, to_plain, validate
 
 BUILTIN_PACKAGE = "cfglint.builtin_rulesets"
-
-
-class RulesetError(Exception):
-    """A ruleset or configuration that cannot be used (exit code 2)."""
 
 
 @dataclass

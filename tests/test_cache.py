@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from cfglint.cache import CACHE_DIRECTORY, cache_root, clean
+from cfglint.cache import CACHE_DIRECTORY, ENTRY_VERSION, cache_root, clean
 from cfglint.cli import cli
 from tests.conftest import FIXTURES
 
@@ -54,11 +56,36 @@ def test_a_cached_answer_is_the_cold_answer_byte_for_byte(project: Path,
 
 def test_the_cached_answer_is_the_stored_one(project: Path) -> None:
     lint(project)
+    # Prove the second run reads the entry: change the stored report and see it come back.
+    store("output", "from the cache\n")
+    assert lint(project) == "from the cache\n"
+
+
+def store(name: str, value: object) -> None:
+    """Overwrite one field of the only cache entry."""
     entry = json.loads(entries()[0].read_text())
-    # Prove the second run reads the entry: change a stored message and see it come back.
-    entry["result"]["findings"][0]["message"] = "from the cache"
+    entry[name] = value
     entries()[0].write_text(json.dumps(entry))
-    assert "from the cache" in lint(project)
+
+
+def test_touching_a_file_without_changing_it_is_still_answered(project: Path) -> None:
+    lint(project)
+    store("output", "from the cache\n")
+    later(project / FIELD)  # as git checkout or a fresh clone leaves files
+    assert lint(project) == "from the cache\n"
+
+
+def test_a_fresh_copy_of_the_project_is_answered_from_its_own_manifest(project: Path) -> None:
+    lint(project)
+    manifests = sorted((cache_root(Path(".")) / "files").glob("*.json"))
+    assert len(manifests) == 1
+    recorded = json.loads(manifests[0].read_text())["files"]
+    assert len(recorded) == sum(1 for path in project.rglob("*") if path.is_file())
+    # A manifest that is garbage is ignored: every file is hashed again, the answer stands.
+    store("output", "from the cache\n")
+    manifests[0].write_text("{broken")
+    assert lint(project) == "from the cache\n"
+    assert json.loads(manifests[0].read_text())["files"] == recorded
 
 
 def test_editing_a_file_changes_the_findings_as_a_cold_run_would(project: Path) -> None:
@@ -88,19 +115,19 @@ def test_a_new_file_is_seen(project: Path) -> None:
 
 def test_a_corrupt_entry_is_ignored_and_rewritten(project: Path) -> None:
     cold = lint(project, "--format", "json", "--no-cache")
-    lint(project)
+    lint(project, "--format", "json")
     for garbage in ("{not json", '{"version": 1, "stamp": "x"}', "[]", ""):
         entries()[0].write_text(garbage)
         assert lint(project, "--format", "json") == cold
-        assert json.loads(entries()[0].read_text())["version"] == 1
+        assert json.loads(entries()[0].read_text())["version"] == ENTRY_VERSION
 
 
-def test_an_entry_with_the_right_stamp_but_broken_result_is_not_trusted(project: Path) -> None:
+@pytest.mark.parametrize(("name", "value"), [("exit", 7), ("output", None), ("inputs", [])])
+def test_an_entry_with_the_right_stamp_but_broken_fields_is_not_trusted(
+        project: Path, name: str, value: object) -> None:
     cold = lint(project, "--format", "json", "--no-cache")
-    lint(project)
-    entry = json.loads(entries()[0].read_text())
-    entry["result"]["findings"][0]["severity"] = "catastrophic"
-    entries()[0].write_text(json.dumps(entry))
+    lint(project, "--format", "json")
+    store(name, value)
     assert lint(project, "--format", "json") == cold
 
 
@@ -159,3 +186,30 @@ def test_changed_cfglint_code_is_another_entry(project: Path,
     monkeypatch.setattr(cfglint.cache, "_code_stamp", lambda: "edited")
     lint(project)
     assert len(entries()) == 2
+
+
+def test_an_edited_ruleset_file_named_by_the_configuration_is_seen(project: Path) -> None:
+    rules = project / "my-rules.yaml"
+    rules.write_text("extends: default\n")
+    (project / ".cfglint.yaml").write_text("ruleset: my-rules.yaml\n")
+    everything = lint(project)
+    assert "DEBT001" in everything
+    rules.write_text("extends: default\nrules:\n  DEBT001: {severity: off}\n")
+    later(rules)
+    edited = lint(project)
+    assert "DEBT001" not in edited
+    assert edited == lint(project, "--no-cache")
+
+
+def test_an_answer_from_the_cache_imports_no_rules_readers_or_graph(project: Path) -> None:
+    command = [sys.executable, "-X", "importtime", "-m", "cfglint", "lint", str(project),
+               "--exit-zero"]
+    cold = subprocess.run(command, capture_output=True, text=True, check=True)
+    warm = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert warm.stdout == cold.stdout
+    imported = {line.rpartition("|")[2].strip() for line in warm.stderr.splitlines()}
+    assert "cfglint.cache" in imported
+    heavy = {"cfglint.rules", "cfglint.model", "cfglint.readers.salesforce", "lxml", "networkx",
+             "jsonschema"}
+    assert heavy & imported == set()
+    assert heavy <= {line.rpartition("|")[2].strip() for line in cold.stderr.splitlines()}

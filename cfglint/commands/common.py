@@ -12,13 +12,15 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from cfglint.model import Org
-from cfglint.readers import SOURCES, InputError, read
-from cfglint.rulesets import RulesetError
+from cfglint.errors import InputError, RulesetError
+from cfglint.readers import SOURCES
+
+if TYPE_CHECKING:
+    from cfglint.model import Org
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -66,6 +68,8 @@ def handle_errors(command: F) -> F:
 
 def load_org(path: Path, source: str | None) -> Org:
     """Read a configuration, with a progress bar on a terminal for large projects."""
+    from cfglint.readers import read
+
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return read(path, source)
     bar: Any = None

@@ -8,12 +8,13 @@ configuration does not define is printed as a warning, not an error (docs/roles.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cfglint.lint import SideInputs
-from cfglint.model import Org
-from cfglint.roles import read_side_inputs
+if TYPE_CHECKING:
+    from cfglint.lint import SideInputs
+    from cfglint.model import Org
 
 roles_option = click.option(
     "--roles", "roles_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -29,6 +30,8 @@ usage_option = click.option(
 
 def load_side_inputs(org: Org, roles_file: Path | None, usage_file: Path | None) -> SideInputs:
     """Read the side inputs, apply the roles file to ``org``, warn about its notes."""
+    from cfglint.roles import read_side_inputs
+
     inputs, notes = read_side_inputs(org, roles_file, usage_file)
     for note in notes:
         click.echo(f"cfglint: warning: {note}", err=True)

@@ -42,8 +42,7 @@ from cfglint.formatters.common import (
     severity_counts,
 )
 from cfglint.lint import LintResult
-from cfglint.model import SourceLocation
-from cfglint.rules.base import Finding, Severity
+from cfglint.rules.base import Finding
 
 FORMAT_VERSION = 1
 
@@ -83,25 +82,6 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "fingerprint": fingerprint(finding),
         "data": _jsonable(finding.data),
     }
-
-
-def finding_from_document(item: Mapping[str, Any]) -> Finding:
-    """The finding :func:`finding_document` wrote (the lint cache reads its entries back with
-    it). Raises ``KeyError``, ``TypeError`` or ``ValueError`` on a document it did not write."""
-    if not isinstance(item["data"], dict):
-        raise TypeError("finding data is not a mapping")
-    path, line, column = item["path"], item["line"], item["column"]
-    location = None if path is None and line is None else SourceLocation(
-        str(path or ""), line, column)
-    return Finding(
-        rule_id=str(item["rule"]),
-        rule_name=str(item["name"]),
-        severity=Severity(item["severity"]),
-        message=str(item["message"]),
-        element_id=str(item["element"]),
-        location=location,
-        data=item["data"],
-    )
 
 
 def _summary(result: LintResult) -> dict[str, Any]:

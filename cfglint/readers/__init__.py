@@ -9,19 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cfglint.model import Org
+from cfglint.errors import InputError as InputError
+
+if TYPE_CHECKING:
+    from cfglint.model import Org
 
 SOURCES = ("salesforce", "hubspot", "yaml")
-
-
-class InputError(Exception):
-    """The input cannot be read at all; the message says why and the hint what to do."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 ProgressCallback = Callable[[int, int], None]

@@ -14,7 +14,7 @@ other path sorted) and the first definition of a component wins; later copies ar
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -24,6 +24,7 @@ from cfglint.readers import mdapi, sfdx
 from cfglint.readers.metadata_types import SOURCE_CODE_SUFFIXES, MetadataFile, classify
 from cfglint.readers.salesforce_describe import DescribeFiles
 from cfglint.readers.salesforce_xml import HANDLERS, ElementContext, finalize
+from cfglint.readers.walk import walk_files as walk_files
 from cfglint.readers.xml import XmlError, line_of, local_name, parse_xml_bytes
 from cfglint.suppress import scan_suppressions
 
@@ -38,9 +39,6 @@ NAMESPACE_TOKENS: dict[bytes, bytes] = {
     b"%%%NAMESPACE_OR_C%%%": b"c",
     b"___NAMESPACE_OR_C___": b"c",
 }
-
-#: Directory names never walked: tool state and dependencies, not the project's metadata.
-EXCLUDED_DIRECTORIES = frozenset({"node_modules", "__pycache__", ".git", ".sfdx", ".sf"})
 
 PROJECT_FILES = frozenset({"sfdx-project.json", "package.xml", "destructiveChanges.xml",
                            "destructiveChangesPre.xml", "destructiveChangesPost.xml"})
@@ -84,27 +82,6 @@ def read_salesforce(path: Path, progress: ProgressCallback | None = None) -> Org
     describes.merge(org)
     finalize(org)
     return org
-
-
-def walk_files(root: Path) -> Iterator[tuple[str, str]]:
-    """(relative POSIX path, absolute path) of every file, in sorted order, directories that
-    are tool state or dependencies left out. Strings, not ``Path`` objects: this runs once per
-    file of a large project."""
-    pending = [(os.fspath(root), "")]
-    while pending:
-        directory, prefix = pending.pop()
-        try:
-            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-        except OSError:
-            continue
-        subdirectories = []
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name not in EXCLUDED_DIRECTORIES and not entry.name.startswith("."):
-                    subdirectories.append((entry.path, prefix + entry.name + "/"))
-            elif entry.is_file():
-                yield prefix + entry.name, entry.path
-        pending.extend(reversed(subdirectories))
 
 
 def _ordered(files: list[tuple[str, str]], first: list[str]) -> list[tuple[str, str]]:
