@@ -95,8 +95,14 @@ def test_every_task_within_budget_unless_reported(org: Org) -> None:
             assert any(note.startswith(f"{estimate.role_id} {estimate.task} ")
                        for note in result.notes)
             # Independent of the notes: an over-budget launch task asks only for what its role
-            # declared it needs (and the stage field): the designer added nothing to it.
+            # declared it needs (and the stage field): the designer added nothing to it. A stage
+            # requirement is the field's, not a role's (C.1: q_{f,s} = 1 where any role first
+            # needs f at s), so moving a record to a stage also asks what other roles need by it.
             declared = {need.field for need in org.roles[estimate.role_id].needs}
+            if estimate.stage is not None:
+                reached = STAGES[:STAGES.index(estimate.stage) + 1]
+                declared |= {need.field for role in org.roles.values() for need in role.needs
+                             if need.from_stage in reached}
             asked = {cost.field_id for cost in estimate.fields}
             assert asked <= declared | {f"{OBJECT}.Stage__c", f"{OBJECT}.Name"}
     if not result.notes:
