@@ -30,8 +30,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from cfglint.errors import RulesetError as RulesetError
 from cfglint.rules import RuleSpec, all_rules, matching_ids, resolve_rule
 from cfglint.rules.base import Severity
@@ -101,8 +99,9 @@ def _load(reference: str, relative_to: Path | None, chain: tuple[Path, ...]) -> 
         document = load_yaml_file(path)
     except YamlProblem as problem:
         raise RulesetError(str(problem)) from None
-    problems = validate(document if document is not None else {}, schema("ruleset.schema.json"),
-                        path.as_posix())
+    # Built-in rulesets are package data the tests check against the schema.
+    problems = [] if _is_builtin(path) else validate(
+        document if document is not None else {}, schema("ruleset.schema.json"), path.as_posix())
     if problems:
         raise RulesetError(str(problems[0]))
     data = to_plain(document or {})
@@ -125,6 +124,10 @@ def _load(reference: str, relative_to: Path | None, chain: tuple[Path, ...]) -> 
     for key, setting in data.get("rules", {}).items():
         apply_setting(ruleset, key, setting, path)
     return ruleset
+
+
+def _is_builtin(path: Path) -> bool:
+    return path.parent == Path(str(resources.files(BUILTIN_PACKAGE))).resolve()
 
 
 def _display(path: Path) -> str:
@@ -201,6 +204,8 @@ def check_options(spec: RuleSpec, options: dict[str, Any], where: Path | str) ->
             raise RulesetError(
                 f"{where}: rule {spec.id} has no option {name!r}{hint} (options: {listing})"
             )
+        import jsonschema  # here: most runs set no option
+
         try:
             jsonschema.validate(value, spec.options_schema[name])
         except jsonschema.ValidationError as error:

@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -80,6 +79,8 @@ def _own_line(node: Any) -> int | None:
 
 def validate(document: Any, schema: dict[str, Any], path: str) -> list[YamlProblem]:
     """Schema violations, each with the line of the offending node, in document order."""
+    import jsonschema  # here: a lint with no configuration file of its own validates nothing
+
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for error in validator.iter_errors(document):

@@ -238,3 +238,24 @@ def test_config_show_prints_effective_settings(project: Path) -> None:
 def test_comma_separated_selectors(project: Path) -> None:
     _, report = lint_json(project, "--select", "CFG001,ACME001")
     assert elements(report) == ["Account.Tier__c"]
+
+
+@pytest.mark.parametrize("name", ["default", "go-live", "pre-commit", "debt-audit"])
+def test_every_built_in_ruleset_is_valid_and_loads(name: str) -> None:
+    # Loading a built-in ruleset skips the schema check (package data, checked here instead),
+    # so that a lint without a configuration file never imports jsonschema.
+    from cfglint.rulesets import builtin_names, load_ruleset, schema
+    from cfglint.yamlio import load_yaml_file, validate
+
+    assert name in builtin_names()
+    path = Path(__file__).resolve().parent.parent / "rulesets" / f"{name}.yaml"
+    assert validate(load_yaml_file(path), schema("ruleset.schema.json"), str(path)) == []
+    assert load_ruleset(name).selected
+
+
+def test_a_broken_ruleset_file_is_still_checked_against_the_schema(project: Path) -> None:
+    (project / "mine.yaml").write_text("extends: default\nselect: 7\n")
+    result = CliRunner().invoke(cli, ["lint", str(project), "--ruleset",
+                                      str(project / "mine.yaml")])
+    assert result.exit_code == 2
+    assert "mine.yaml:2" in result.output and "select" in result.output

@@ -23,14 +23,15 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from cfglint.readers import InputError
 from cfglint.readers.native import NodePath, YamlLoadError, dotted, load_document
 from cfglint.yamlio import package_schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 USAGE_VERSION = 1
 #: At most this many schema violations are listed in the error.
@@ -189,6 +190,8 @@ def _parse(where: str, text: str) -> Any:
 
 @functools.cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # here: only a run with usage data needs it
+
     return Draft202012Validator(schema())
 
 
