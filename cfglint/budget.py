@@ -733,12 +733,14 @@ def suggest(result: Estimate, calibration: Calibration = DEFAULT_CALIBRATION) ->
         return None
     ranked = result.costliest(len(result.fields))
     removed: list[str] = []
+    dropped: set[str] = set()  # the same as removed, for membership tests
     total = result.total
     for cost in ranked:
         if total <= result.budget:
             break
         removed.append(cost.field_id)
-        kept = [item for item in result.fields if item.field_id not in removed]
+        dropped.add(cost.field_id)
+        kept = [item for item in result.fields if item.field_id not in dropped]
         total = _total(kept, result.overheads, calibration)[1]
     return Suggestion(tuple(removed), total, total <= result.budget)
 

@@ -225,8 +225,9 @@ class DependencyGraph:
         """How many dependents of each node kind (and automation / view sub-kind) an element
         has, e.g. ``{"flow": 3, "validation-rule": 2, "layout": 4}``."""
         counts: dict[str, int] = {}
+        nodes = self.graph.nodes
         for ancestor in nx.ancestors(self.graph, element_id):
-            key = counting_kind(self.graph.nodes[ancestor])
+            key = counting_kind(nodes[ancestor])
             counts[key] = counts.get(key, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
@@ -399,9 +400,14 @@ def counting_kind(attributes: dict[str, Any]) -> str:
     """The kind an element is counted as in summaries: automations and views by their
     sub-kind (flow, workflow, layout, ...), everything else by node kind."""
     kind = str(attributes["kind"])
-    if kind in (NodeKind.AUTOMATION.value, NodeKind.VIEW.value, NodeKind.PROFILE.value):
+    if kind in _COUNTED_BY_SUBKIND:
         return str(attributes.get("subkind") or kind)
     return kind
+
+
+#: Node kinds whose elements are counted by sub-kind (a plain set: this runs per dependent).
+_COUNTED_BY_SUBKIND = frozenset(
+    {NodeKind.AUTOMATION.value, NodeKind.VIEW.value, NodeKind.PROFILE.value})
 
 
 def _shortest_cycle(cascade: nx.DiGraph, start: str, component: set[str]) -> list[str]:
