@@ -30,10 +30,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarbool import ScalarBoolean
@@ -78,6 +76,10 @@ from cfglint.model import (
 )
 from cfglint.suppress import scan_suppressions
 from cfglint.yamlio import package_schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SOURCE_FORMAT = "cfglint-yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -446,6 +448,8 @@ def schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # here: only a file to validate needs it
+
     return Draft202012Validator(schema())
 
 

@@ -19,10 +19,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from cfglint.model import Org, ProfileKind, Report, Role, SourceLocation
 from cfglint.readers import InputError
@@ -36,6 +33,10 @@ from cfglint.readers.native import (
     record_type_id,
 )
 from cfglint.yamlio import package_schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 ROLES_VERSION = 1
 #: At most this many schema violations are listed in the error.
@@ -122,6 +123,8 @@ def schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # here: only a file to validate needs it
+
     return Draft202012Validator(schema())
 
 
