@@ -61,6 +61,7 @@ from urllib.parse import unquote
 import networkx as nx
 
 from cfglint import formulas
+from cfglint.allocation import bulk_allocation
 from cfglint.model import (
     Automation,
     AutomationKind,
@@ -545,6 +546,7 @@ _SUMMARY = re.compile(r"^\s*[A-Z]+\((?P<field>[^()]*)\)\s*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")  # HubSpot ids: 2-123456, p1_cars
 
 
+@bulk_allocation
 def build_graph(org: Org) -> DependencyGraph:
     """The dependency graph of ``org``; also fills the model's formula references."""
     builder = _Builder(org)

@@ -20,6 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from cfglint.allocation import bulk_allocation
 from cfglint.config import EnabledRule, Settings
 from cfglint.model import InlineSuppression, Org
 from cfglint.rules import RuleSpec, matching_ids
@@ -102,6 +103,7 @@ def run_rules(
     return findings, skipped
 
 
+@bulk_allocation
 def lint(
     org: Org,
     settings: Settings,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cfglint.allocation import bulk_allocation
 from cfglint.errors import InputError as InputError
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ def detect(path: Path) -> str:
     )
 
 
+@bulk_allocation
 def read(path: Path, source: str | None = None, progress: ProgressCallback | None = None) -> Org:
     """Read a configuration; ``source`` forces a reader instead of detecting one."""
     from cfglint.readers import native, salesforce
