@@ -20,7 +20,8 @@ every file on every run would cost as much as reading the project, so a manifest
 (``<cache>/files/<project>.json``) remembers each file's size, modification time and digest, and
 only files whose size or time changed are read and hashed again.
 
-Entries and manifests are plain JSON checked field by field on load: a corrupt, truncated or
+At most :data:`MAX_ENTRIES` entries are kept, the oldest removed first. Entries and manifests
+are plain JSON checked field by field on load: a corrupt, truncated or
 foreign one is ignored and rewritten, never trusted, and writing is atomic. The cache lives in
 ``.cfglint_cache/`` at the project root (or ``$CFGLINT_CACHE_DIR``), tagged with ``CACHEDIR.TAG``
 and a ``.gitignore`` so that backups and git leave it alone; ``cfglint clean`` removes it and
@@ -44,6 +45,9 @@ from cfglint import __version__
 
 CACHE_DIRECTORY = ".cfglint_cache"
 ENTRY_VERSION = 2
+#: Entries kept per cache; the least recently written go first. Pre-commit runs name their
+#: staged files, so every commit's selection is an entry of its own.
+MAX_ENTRIES = 64
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by cfglint.\n"
@@ -156,6 +160,7 @@ class LintCache:
             _prepare(self.root)
             self.entry_path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(self.entry_path, text)
+            _prune(self.entry_path.parent, MAX_ENTRIES)
         except OSError:
             return
 
@@ -265,6 +270,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping)):
         return [str(item) for item in value]
     return value
+
+
+def _prune(directory: Path, keep: int) -> None:
+    """Remove all but the ``keep`` most recently written entries."""
+    entries = sorted(directory.glob("*.json"), key=lambda path: path.stat().st_mtime_ns,
+                     reverse=True)
+    for stale in entries[keep:]:
+        stale.unlink(missing_ok=True)
 
 
 def _prepare(root: Path) -> None:

@@ -212,3 +212,19 @@ def test_an_answer_from_the_cache_imports_no_rules_readers_or_graph(project: Pat
     heavy = {"cfglint.rules", "cfglint.model", "cfglint.readers.salesforce", "lxml", "networkx"}
     assert (heavy | {"jsonschema", "ruamel.yaml"}) & imported == set()
     assert heavy <= {line.rpartition("|")[2].strip() for line in cold.stderr.splitlines()}
+
+
+def test_the_oldest_entries_are_pruned(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cfglint.cache
+
+    monkeypatch.setattr(cfglint.cache, "MAX_ENTRIES", 2)
+    for selection in ("REQ", "VIEW", "DEBT"):
+        lint(project, "--select", selection)
+    assert len(entries()) == 2
+    for entry in entries():
+        document = json.loads(entry.read_text())
+        document["output"] = "from the cache\n"
+        entry.write_text(json.dumps(document))
+    assert lint(project, "--select", "DEBT") == "from the cache\n"
+    assert lint(project, "--select", "VIEW") == "from the cache\n"
+    assert lint(project, "--select", "REQ") != "from the cache\n"  # pruned: read again
