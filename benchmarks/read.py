@@ -19,7 +19,7 @@ from lxml import etree
 
 from cfglint.readers import read
 from cfglint.readers.metadata_types import classify
-from cfglint.readers.salesforce import walk_files
+from cfglint.readers.walk import walk_files
 
 
 def metadata_files(root: Path) -> list[Path]:

@@ -48,7 +48,7 @@ from cfglint.graph import build_graph
 from cfglint.lint import lint
 from cfglint.readers import read
 from cfglint.readers.metadata_types import classify
-from cfglint.readers.salesforce import walk_files
+from cfglint.readers.walk import walk_files
 
 NPSP = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "sfdc" / (
     "SalesforceFoundation__NPSP")

@@ -732,15 +732,13 @@ def suggest(result: Estimate, calibration: Calibration = DEFAULT_CALIBRATION) ->
     if result.total <= result.budget:
         return None
     ranked = result.costliest(len(result.fields))
-    removed: list[str] = []
-    dropped: set[str] = set()  # the same as removed, for membership tests
+    removed: dict[str, None] = {}  # in the order dropped; a dict for cheap membership tests
     total = result.total
     for cost in ranked:
         if total <= result.budget:
             break
-        removed.append(cost.field_id)
-        dropped.add(cost.field_id)
-        kept = [item for item in result.fields if item.field_id not in dropped]
+        removed[cost.field_id] = None
+        kept = [item for item in result.fields if item.field_id not in removed]
         total = _total(kept, result.overheads, calibration)[1]
     return Suggestion(tuple(removed), total, total <= result.budget)
 

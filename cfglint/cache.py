@@ -83,15 +83,15 @@ def request_key(project: Path, request: Mapping[str, Any]) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
-def project_stamp(project: Path, root: Path | None = None) -> str:
-    """A digest of every file under ``project`` by relative path and content. With a cache
-    ``root``, the per-project manifest there spares hashing files whose size and modification
-    time are as recorded (and is brought up to date)."""
+def project_stamp(project: Path, root: Path) -> str:
+    """A digest of every file under ``project`` by relative path and content. The project's
+    manifest in the cache ``root`` spares hashing files whose size and modification time are
+    as recorded (and is brought up to date)."""
     if project.is_file():
         return hashlib.sha256(_content_digest(str(project)).encode()).hexdigest()
     from cfglint.readers.walk import walk_files  # the reader's own walk and exclusions
 
-    manifest = _Manifest.load(root, project) if root is not None else _Manifest(None, {})
+    manifest = _Manifest.load(root, project)
     digest = hashlib.sha256()
     # The walk leaves out hidden directories, the cache among them.
     for relative, absolute in walk_files(project):
@@ -184,7 +184,7 @@ def clean(project: Path) -> Path | None:
 class _Manifest:
     """relative path -> [size, modification time in ns, content digest] for one project."""
 
-    path: Path | None
+    path: Path
     known: dict[str, list[Any]]
     changed: bool = False
 
@@ -222,7 +222,7 @@ class _Manifest:
         return content
 
     def save(self) -> None:
-        if self.path is None or not self.changed:
+        if not self.changed:
             return
         text = json.dumps({"version": ENTRY_VERSION, "files": self.known},
                           separators=(",", ":"))

@@ -7,10 +7,11 @@ internal error says so and asks for a report (``CFGLINT_DEBUG=1`` shows the trac
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from cfglint.commands.common import (
 )
 from cfglint.commands.lazy import LazyGroup
 from cfglint.commands.side_inputs import load_side_inputs, roles_option, usage_option
-from cfglint.config_files import FAIL_ON_CHOICES
+from cfglint.config_files import FAIL_ON_CHOICES, CommandLineOverrides
 from cfglint.errors import InputError
 from cfglint.output import write_text
 
@@ -35,7 +36,7 @@ from cfglint.output import write_text
 # rules, schemas, readers or formatters, and importing them costs more than the answer.
 if TYPE_CHECKING:
     from cfglint.budget import Calibration
-    from cfglint.config import CommandLineOverrides, Settings
+    from cfglint.config import Settings
     from cfglint.lint import LintResult
 
 
@@ -223,60 +224,59 @@ def lint(
     An unchanged project is answered from .cfglint_cache/ (see `cfglint clean`)."""
     project, only_files = resolve_targets(paths)
     output_format = _default_format(output_format)
-    overrides = _Overrides(ruleset, select, extend_select, ignore, fail_on, config_file)
+    overrides = CommandLineOverrides(
+        ruleset=ruleset, select=split_selectors(select),
+        extend_select=split_selectors(extend_select), ignore=split_selectors(ignore),
+        fail_on=fail_on, config=config_file,
+    )
+    run = _LintRun(project, overrides, source, roles_file, usage_file, only_files)
     if write_baseline:
-        settings = _settings(project, overrides.settings())
-        result = _lint_cold(project, settings, source, roles_file or settings.roles,
-                            usage_file or settings.usage, config_file, None, only_files)
-        count = _write_baseline(result, write_baseline)
+        count = _write_baseline(run.result(baseline=None), write_baseline)
         click.echo(f"wrote {count} baseline entries to {write_baseline}", err=True)
         return
     request = {
-        **overrides.as_request(), "format": output_format, "exit_zero": exit_zero,
+        **vars(overrides), "format": output_format, "exit_zero": exit_zero,
         "baseline": baseline, "roles": roles_file, "usage": usage_file, "source": source,
         "only": only_files,
     }
     cache = None if no_cache else LintCache.open(project, request)
     answer = cache.load() if cache else None
     if answer is None:
-        settings = _settings(project, overrides.settings())
-        roles_path, usage_path = roles_file or settings.roles, usage_file or settings.usage
-        baseline_path = baseline or settings.baseline
-        result = _lint_cold(project, settings, source, roles_path, usage_path, config_file,
-                            baseline_path, only_files)
+        result = run.result(baseline=baseline or run.settings.baseline)
         from cfglint.formatters import format_result
 
         answer = Answer(format_result(result, output_format),
-                        EXIT_OK if exit_zero else result.exit_code(settings.fail_on))
+                        EXIT_OK if exit_zero else result.exit_code(run.settings.fail_on))
         if cache:
-            cache.store(answer, [settings.config_file, *settings.ruleset.sources, roles_path,
-                                 usage_path, baseline_path])
+            cache.store(answer, run.inputs)
     write_text(answer.output, output)
     sys.exit(answer.exit_code)
 
 
-@dataclass(frozen=True)
-class _Overrides:
-    """The options that decide the settings, as the command line gave them."""
+@dataclass
+class _LintRun:
+    """A lint that reads the project: settings loaded on first use (a cached answer needs
+    none), and the files they came from, which the cache entry records."""
 
-    ruleset: str | None
-    select: tuple[str, ...]
-    extend_select: tuple[str, ...]
-    ignore: tuple[str, ...]
-    fail_on: str | None
-    config: Path | None
+    project: Path
+    overrides: CommandLineOverrides
+    source: str | None
+    roles_file: Path | None
+    usage_file: Path | None
+    only_files: list[str] | None
+    inputs: list[Path | str | None] = field(default_factory=list)
 
-    def settings(self) -> CommandLineOverrides:
-        from cfglint.config import CommandLineOverrides
+    @functools.cached_property
+    def settings(self) -> Settings:
+        return _settings(self.project, self.overrides)
 
-        return CommandLineOverrides(
-            ruleset=self.ruleset, select=split_selectors(self.select),
-            extend_select=split_selectors(self.extend_select),
-            ignore=split_selectors(self.ignore), fail_on=self.fail_on, config=self.config,
-        )
-
-    def as_request(self) -> dict[str, Any]:
-        return dict(vars(self))
+    def result(self, baseline: Path | None) -> LintResult:
+        settings = self.settings
+        roles = self.roles_file or settings.roles
+        usage = self.usage_file or settings.usage
+        self.inputs = [settings.config_file, *settings.ruleset.sources, roles, usage, baseline]
+        return _lint_cold(self.project, settings, self.source, roles, usage,
+                          self.overrides.config, baseline, self.only_files)
 
 
 def _write_baseline(result: LintResult, path: Path) -> int:
@@ -356,8 +356,6 @@ def config() -> None:
 @handle_errors
 def config_show(path: Path, ruleset: str | None, config_file: Path | None) -> None:
     """Print the configuration a lint of PATH would use, as JSON."""
-    from cfglint.config import CommandLineOverrides
-
     settings = _settings(path, CommandLineOverrides(ruleset=ruleset, config=config_file))
     click.echo(json.dumps(settings.as_dict(), indent=2))
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from cfglint.config_files import CONFIG_NAMES as CONFIG_NAMES
 from cfglint.config_files import FAIL_ON_CHOICES as FAIL_ON_CHOICES
+from cfglint.config_files import CommandLineOverrides as CommandLineOverrides
 from cfglint.config_files import find_config as find_config
 from cfglint.errors import ConfigError as ConfigError
 from cfglint.rules import RuleSpec
@@ -46,16 +47,6 @@ class EnabledRule:
     spec: RuleSpec
     severity: Severity
     options: dict[str, Any]
-
-
-@dataclass
-class CommandLineOverrides:
-    ruleset: str | None = None
-    select: list[str] = field(default_factory=list)
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    fail_on: str | None = None
-    config: Path | None = None
 
 
 @dataclass

@@ -24,7 +24,7 @@ from cfglint.readers import mdapi, sfdx
 from cfglint.readers.metadata_types import SOURCE_CODE_SUFFIXES, MetadataFile, classify
 from cfglint.readers.salesforce_describe import DescribeFiles
 from cfglint.readers.salesforce_xml import HANDLERS, ElementContext, finalize
-from cfglint.readers.walk import walk_files as walk_files
+from cfglint.readers.walk import walk_files
 from cfglint.readers.xml import XmlError, line_of, local_name, parse_xml_bytes
 from cfglint.suppress import scan_suppressions
 
