@@ -116,6 +116,13 @@ class EdgeKind(str, enum.Enum):
 _EDGE_RANK = {kind.value: rank for rank, kind in enumerate(EdgeKind)}
 _NODE_RANK = {kind.value: rank for rank, kind in enumerate(NodeKind)}
 
+#: The plain string of each kind, for the builder's loops: ``Enum.value`` is a Python-level
+#: property, and a lookup here hashes the member as the string it also is.
+_VALUES: dict[str, str] = {kind: kind.value for kinds in (NodeKind, EdgeKind) for kind in kinds}
+_OBJECT = NodeKind.OBJECT.value
+_FIELD = NodeKind.FIELD.value
+_PICKLIST_VALUE = NodeKind.PICKLIST_VALUE.value
+
 
 @dataclass(frozen=True)
 class Dependent:
@@ -560,66 +567,109 @@ def graph_for(org: Org, graph: Any) -> DependencyGraph:
 
 
 class _Builder:
-    """One pass over the model, adding a node per element and an edge per dependency."""
+    """One pass over the model, adding a node per element and an edge per dependency.
+
+    Nodes and edges go straight into the graph's own dicts, exactly as ``add_node`` and
+    ``add_edge`` of a ``networkx.MultiDiGraph`` would store them (same dicts, same order, one
+    key dict shared by the successor and predecessor entries): the public methods check their
+    arguments and clear caches on every call, which was most of the building time."""
 
     def __init__(self, org: Org) -> None:
         self.org = org
         self.graph = nx.MultiDiGraph()
+        self.nodes: dict[str, dict[str, Any]] = self.graph._node
+        self.successors: dict[str, dict[str, dict[str, dict[str, Any]]]] = self.graph._succ
+        self.predecessors: dict[str, dict[str, dict[str, dict[str, Any]]]] = self.graph._pred
         #: Automation ids by their unversioned id (``flow:Name`` for ``flow:Name-3``).
         self.automation_ids: dict[str, str] = {}
+        #: Every field with its id (``Field.id`` builds a new string on each call).
+        self.fields = [(model_field.id, model_field) for model_field in org.fields()]
         #: Field ids by their lower-case form: formulas name fields in any case.
-        self.field_ids = {model_field.id.lower(): model_field.id for model_field in org.fields()}
+        self.field_ids = {field_id.lower(): field_id for field_id, _ in self.fields}
+        #: Parsed formulas by (text, object): generated and packaged metadata repeats them.
+        self.parsed: dict[tuple[str, str], list[formulas.FieldReference]] = {}
 
     # -- nodes and edges ---------------------------------------------------------------------
+
+    def put_node(self, element_id: str, attributes: dict[str, Any]) -> None:
+        """``add_node``: a new node gets ``attributes`` (the dict itself), a known one has its
+        attributes updated."""
+        known = self.nodes.get(element_id)
+        if known is None:
+            self.successors[element_id] = {}
+            self.predecessors[element_id] = {}
+            self.nodes[element_id] = attributes
+        else:
+            known.update(attributes)
 
     def add(
         self, element_id: str, kind: NodeKind, *, label: str | None = None,
         object_name: str | None = None, location: SourceLocation | None = None,
         custom: bool = False, subkind: str | None = None, **extra: Any,
     ) -> None:
-        self.graph.add_node(
-            element_id,
-            kind=kind.value,
-            subkind=subkind or kind.value,
-            label=label or element_id,
-            object=object_name,
-            path=location.path if location else None,
-            line=location.line if location else None,
-            custom=custom,
-            declared=True,
+        kind_value = _VALUES[kind]
+        self.put_node(element_id, {
+            "kind": kind_value,
+            "subkind": subkind or kind_value,
+            "label": label or element_id,
+            "object": object_name,
+            "path": location.path if location else None,
+            "line": location.line if location else None,
+            "custom": custom,
+            "declared": True,
             **extra,
-        )
+        })
 
     def edge(self, source: str, target: str, kind: EdgeKind, **attributes: Any) -> None:
-        key = kind.value
-        if attributes.get("record_type"):
-            key = f"{key}@{attributes['record_type']}"
-        self.graph.add_edge(source, target, key=key, kind=kind.value, **attributes)
+        """``add_edge(source, target, key, kind=..., **attributes)``: the key is the kind (and
+        the record type, when there is one); an unknown end becomes a node without attributes,
+        and an edge that exists already has its attributes updated."""
+        key = kind_value = _VALUES[kind]
+        data = {"kind": kind_value}
+        if attributes:
+            if attributes.get("record_type"):
+                key = f"{key}@{attributes['record_type']}"
+            data.update(attributes)
+        successors = self.successors
+        out = successors.get(source)
+        if out is None:
+            self.put_node(source, {})
+            out = successors[source]
+        if target not in successors:
+            self.put_node(target, {})
+        keyed = out.get(target)
+        if keyed is None:
+            out[target] = self.predecessors[target][source] = {key: data}
+        elif key in keyed:
+            keyed[key].update(data)
+        else:
+            keyed[key] = data
 
     def ensure_object(self, name: str) -> str:
-        if name not in self.graph:
-            self.graph.add_node(
-                name, kind=NodeKind.OBJECT.value, subkind=NodeKind.OBJECT.value, label=name,
-                object=name, path=None, line=None, custom=is_custom_name(name), declared=False,
-            )
+        if name not in self.nodes:
+            self.put_node(name, {
+                "kind": _OBJECT, "subkind": _OBJECT, "label": name, "object": name,
+                "path": None, "line": None, "custom": is_custom_name(name), "declared": False,
+            })
         return name
 
     def ensure_field(self, field_id: str) -> str | None:
         """The node of a field id, created (undeclared) when the project does not define the
         field; ``None`` for something that is not a field id."""
-        if field_id in self.graph:
+        nodes = self.nodes
+        if field_id in nodes:
             return field_id
         field_id = self.canonical(field_id)
-        if field_id in self.graph:
+        if field_id in nodes:
             return field_id
         object_name, dot, name = field_id.partition(".")
         if not dot or not _IDENTIFIER.match(object_name) or not _IDENTIFIER.match(name):
             return None
-        self.graph.add_node(
-            field_id, kind=NodeKind.FIELD.value, subkind=NodeKind.FIELD.value, label=field_id,
-            object=object_name, path=None, line=None, custom=is_custom_name(name),
-            declared=False, formula=False,
-        )
+        self.put_node(field_id, {
+            "kind": _FIELD, "subkind": _FIELD, "label": field_id, "object": object_name,
+            "path": None, "line": None, "custom": is_custom_name(name), "declared": False,
+            "formula": False,
+        })
         self.edge(field_id, self.ensure_object(object_name), EdgeKind.BELONGS_TO)
         return field_id
 
@@ -632,24 +682,25 @@ class _Builder:
         if field_node is None or not value:
             return None
         value_id = f"{field_id}={value}"
-        if value_id not in self.graph:
-            self.graph.add_node(
-                value_id, kind=NodeKind.PICKLIST_VALUE.value,
-                subkind=NodeKind.PICKLIST_VALUE.value, label=value,
-                object=field_id.partition(".")[0], path=None, line=None, custom=False,
-                declared=True,
-            )
+        if value_id not in self.nodes:
+            self.put_node(value_id, {
+                "kind": _PICKLIST_VALUE, "subkind": _PICKLIST_VALUE, "label": value,
+                "object": field_id.partition(".")[0], "path": None, "line": None,
+                "custom": False, "declared": True,
+            })
             self.edge(value_id, field_node, EdgeKind.HAS_VALUE)
         return value_id
 
     def ensure(self, element_id: str, kind: NodeKind, object_name: str | None = None,
                subkind: str | None = None) -> str:
         """A node for an element something names but the project does not define."""
-        if element_id not in self.graph:
-            self.graph.add_node(
-                element_id, kind=kind.value, subkind=subkind or kind.value, label=element_id,
-                object=object_name, path=None, line=None, custom=False, declared=False,
-            )
+        if element_id not in self.nodes:
+            kind_value = _VALUES[kind]
+            self.put_node(element_id, {
+                "kind": kind_value, "subkind": subkind or kind_value, "label": element_id,
+                "object": object_name, "path": None, "line": None, "custom": False,
+                "declared": False,
+            })
         return element_id
 
     def reads(self, source: str, field_ids: Iterable[str], kind: EdgeKind = EdgeKind.READS
@@ -667,15 +718,15 @@ class _Builder:
             self.add(crm_object.id, NodeKind.OBJECT, label=crm_object.label,
                      object_name=crm_object.name, location=crm_object.location,
                      custom=crm_object.custom)
-        for model_field in org.fields():
-            self.add(model_field.id, NodeKind.FIELD, label=model_field.label,
+        for field_id, model_field in self.fields:
+            self.add(field_id, NodeKind.FIELD, label=model_field.label,
                      object_name=model_field.object_name, location=model_field.location,
                      custom=model_field.custom, formula=model_field.type is FieldType.FORMULA,
                      subkind=model_field.type.value)
         self._value_sets()
         self._automation_nodes()
-        for model_field in list(org.fields()):
-            self._field(model_field)
+        for field_id, model_field in self.fields:
+            self._field(field_id, model_field)
         self._object_children()
         self._views()
         self._profiles()
@@ -695,8 +746,7 @@ class _Builder:
                      location=value_set.location,
                      subkind="standardvalueset" if value_set.standard else "globalvalueset")
 
-    def _field(self, model_field: Field) -> None:
-        field_id = model_field.id
+    def _field(self, field_id: str, model_field: Field) -> None:
         self.edge(field_id, model_field.object_name, EdgeKind.BELONGS_TO)
         for target in model_field.reference_to:
             if _IDENTIFIER.match(target):
@@ -707,18 +757,18 @@ class _Builder:
             )
             if controlling is not None:
                 self.edge(field_id, controlling, EdgeKind.CONTROLS)
-        value_set = self._value_set_of(model_field)
+        value_set = self._value_set_of(field_id, model_field)
         if value_set is not None:
             self.edge(field_id, value_set, EdgeKind.HAS_VALUE)
         if model_field.formula:
-            self._formula_field(model_field)
+            self._formula_field(field_id, model_field)
 
-    def _value_set_of(self, model_field: Field) -> str | None:
+    def _value_set_of(self, field_id: str, model_field: Field) -> str | None:
         if model_field.value_set_name:
             return self.ensure(f"globalvalueset:{model_field.value_set_name}",
                                NodeKind.VALUE_SET, subkind="globalvalueset")
-        standard = self.standard_value_sets.get(model_field.id)
-        if standard is not None and standard in self.graph:
+        standard = self.standard_value_sets.get(field_id)
+        if standard is not None and standard in self.nodes:
             return standard
         return None
 
@@ -735,7 +785,7 @@ class _Builder:
             for object_name, field_name in fields
         }
 
-    def _formula_field(self, model_field: Field) -> None:
+    def _formula_field(self, field_id: str, model_field: Field) -> None:
         formula = model_field.formula or ""
         summary = _SUMMARY.match(formula) if model_field.source_type == "Summary" else None
         if summary is not None:
@@ -743,15 +793,24 @@ class _Builder:
             summarized = summary["field"].strip()
             targets = [self.canonical(summarized)] if "." in summarized else []
             model_field.formula_references = targets
-            self.reads(model_field.id, targets)
+            self.reads(field_id, targets)
             return
         references = self.references(formula, model_field.object_name)
         model_field.formula_references = _unique(
             self.canonical(reference.field_id) for reference in references
         )
-        self.read_references(model_field.id, model_field.object_name, references)
+        self.read_references(field_id, model_field.object_name, references)
 
     def references(self, formula: str, object_name: str) -> list[formulas.FieldReference]:
+        """What a formula on ``object_name`` reads (parsed once per text and object; the list
+        is shared, so callers only read it)."""
+        key = (formula, object_name)
+        found = self.parsed.get(key)
+        if found is None:
+            found = self.parsed[key] = self._parse(formula, object_name)
+        return found
+
+    def _parse(self, formula: str, object_name: str) -> list[formulas.FieldReference]:
         if not formula.strip():
             return []
         if self.org.platform == "hubspot":
@@ -873,10 +932,10 @@ class _Builder:
             self.reads(rule_id, [_qualified(object_name, rule.error_field)], EdgeKind.DISPLAYS)
 
     def _displays(self, view_id: str, object_name: str | None, names: Iterable[str]) -> None:
-        for name in names:
-            field_id = self.field_of(object_name, name)
-            if field_id is not None:
-                self.reads(view_id, [field_id], EdgeKind.DISPLAYS)
+        field_of = self.field_of
+        shown = [field_id for name in names
+                 if (field_id := field_of(object_name, name)) is not None]
+        self.reads(view_id, shown, EdgeKind.DISPLAYS)
 
     def _views(self) -> None:
         for view in self.org.views.values():
