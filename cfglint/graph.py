@@ -53,7 +53,7 @@ import enum
 import functools
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -120,6 +120,7 @@ _NODE_RANK = {kind.value: rank for rank, kind in enumerate(NodeKind)}
 #: property, and a lookup here hashes the member as the string it also is.
 _VALUES: dict[str, str] = {kind: kind.value for kinds in (NodeKind, EdgeKind) for kind in kinds}
 _OBJECT = NodeKind.OBJECT.value
+_READS = EdgeKind.READS.value
 _FIELD = NodeKind.FIELD.value
 _PICKLIST_VALUE = NodeKind.PICKLIST_VALUE.value
 
@@ -136,11 +137,17 @@ class Dependent:
 
 
 class DependencyGraph:
-    """The graph plus the queries commands and rules need."""
+    """The graph plus the queries commands and rules need.
+
+    Queries that rules run for thousands of elements read the graph's own dicts (``_node``,
+    ``_succ``, ``_pred``) rather than networkx's views and algorithms, whose per-call wrapping
+    cost more than the work. The graph is not changed once built: answers are memoized."""
 
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.graph = graph
         self._formula_depths: dict[str, int] = {}
+        self._formula_inputs_of: dict[str, list[str]] = {}
+        self._counting_kinds: dict[str, str] = {}
         self._cascade: nx.DiGraph | None = None
         self._blast_radii: dict[str, int] | None = None
 
@@ -155,7 +162,7 @@ class DependencyGraph:
     def node(self, element_id: str) -> dict[str, Any]:
         """Node attributes: ``kind`` (NodeKind value), ``subkind``, ``label``, ``object``,
         ``path``, ``line``, ``custom``, ``declared``. ``KeyError`` for an unknown id."""
-        return dict(self.graph.nodes[element_id])
+        return dict(self.graph._node[element_id])
 
     def location(self, element_id: str) -> SourceLocation | None:
         """Where the element is defined, from its node (``None`` when it is not defined in the
@@ -170,7 +177,7 @@ class DependencyGraph:
     def nodes_of_kind(self, *kinds: NodeKind) -> list[str]:
         """Ids of every node of these kinds, sorted."""
         wanted = {kind.value for kind in kinds}
-        return sorted(node for node, kind in self.graph.nodes(data="kind") if kind in wanted)
+        return sorted(node for node, data in self.graph._node.items() if data.get("kind") in wanted)
 
     def edge_kinds(self, source: str, target: str) -> list[str]:
         """Kinds of the edges ``source -> target``, in :class:`EdgeKind` order."""
@@ -226,18 +233,37 @@ class DependencyGraph:
     def blast_radii(self) -> dict[str, int]:
         """The blast radius of every node, computed once for all of them."""
         if self._blast_radii is None:
-            self._blast_radii = _reach_counts(self.graph.reverse(copy=False))
+            self._blast_radii = _reach_counts(self.graph, against_edges=True)
         return self._blast_radii
 
     def dependent_counts(self, element_id: str) -> dict[str, int]:
         """How many dependents of each node kind (and automation / view sub-kind) an element
         has, e.g. ``{"flow": 3, "validation-rule": 2, "layout": 4}``."""
         counts: dict[str, int] = {}
-        nodes = self.graph.nodes
-        for ancestor in nx.ancestors(self.graph, element_id):
-            key = counting_kind(nodes[ancestor])
+        kinds = self._counting_kinds
+        nodes = self.graph._node
+        for ancestor in self._ancestors(element_id):
+            key = kinds.get(ancestor)
+            if key is None:
+                key = kinds[ancestor] = counting_kind(nodes[ancestor])
             counts[key] = counts.get(key, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def _ancestors(self, element_id: str) -> set[str]:
+        """``nx.ancestors``: what reaches ``element_id``, without it (a plain search over the
+        predecessor dicts)."""
+        predecessors = self.graph._pred
+        if element_id not in predecessors:
+            raise nx.NetworkXError(f"The node {element_id} is not in the digraph.")
+        found = {element_id}
+        stack = [element_id]
+        while stack:
+            for source in predecessors[stack.pop()]:
+                if source not in found:
+                    found.add(source)
+                    stack.append(source)
+        found.discard(element_id)
+        return found
 
     # -- structure -----------------------------------------------------------------------------
 
@@ -295,14 +321,19 @@ class DependencyGraph:
         return chain[::-1]
 
     def _is_formula(self, field_id: str) -> bool:
-        return bool(self.graph.nodes[field_id].get("formula"))
+        return bool(self.graph._node[field_id].get("formula"))
 
     def _formula_inputs(self, field_id: str) -> list[str]:
-        graph = self.graph
-        return sorted(
-            target for _, target, kind in graph.out_edges(field_id, data="kind")
-            if kind == EdgeKind.READS.value and graph.nodes[target]["kind"] == "field"
-        )
+        """The fields ``field_id`` reads (one entry per edge, sorted), memoized."""
+        inputs = self._formula_inputs_of.get(field_id)
+        if inputs is None:
+            nodes = self.graph._node
+            inputs = self._formula_inputs_of[field_id] = sorted(
+                target for target, edges in self.graph._succ[field_id].items()
+                for data in edges.values()
+                if data.get("kind") == _READS and nodes[target]["kind"] == _FIELD
+            )
+        return inputs
 
     def _depth(self, field_id: str) -> int:
         """Memoized longest formula chain, iterative so that deep chains cannot overflow the
@@ -310,25 +341,25 @@ class DependencyGraph:
         memo = self._formula_depths
         if field_id in memo:
             return memo[field_id]
+        if not self._is_formula(field_id):
+            memo[field_id] = 0
+            return 0
         in_progress = {field_id}
         stack: list[tuple[str, Iterator[str]]] = [(field_id, iter(self._formula_inputs(field_id)))]
         while stack:
             current, inputs = stack[-1]
-            if not self._is_formula(current):
-                memo[current] = 0
+            pending = next((s for s in inputs if s not in memo and s not in in_progress), None)
+            if pending is None:
+                memo[current] = 1 + max(
+                    (memo.get(source, 0) for source in self._formula_inputs(current)), default=0
+                )
                 stack.pop()
                 in_progress.discard(current)
-                continue
-            pending = next((s for s in inputs if s not in memo and s not in in_progress), None)
-            if pending is not None:
+            elif not self._is_formula(pending):
+                memo[pending] = 0  # a plain field: no need to list what it reads
+            else:
                 in_progress.add(pending)
                 stack.append((pending, iter(self._formula_inputs(pending))))
-                continue
-            memo[current] = 1 + max(
-                (memo.get(source, 0) for source in self._formula_inputs(current)), default=0
-            )
-            stack.pop()
-            in_progress.discard(current)
         return memo[field_id]
 
     # -- automation cascades -------------------------------------------------------------------
@@ -439,76 +470,88 @@ def _shortest_cycle(cascade: nx.DiGraph, start: str, component: set[str]) -> lis
     return [start]  # unreachable for a strongly connected component
 
 
-def _reach_counts(graph: nx.MultiDiGraph) -> dict[str, int]:
-    """For every node, how many other nodes it reaches. One pass over the strongly connected
-    components in reverse topological order with a bit set per component (one bit per node),
-    instead of one search per node."""
-    order, members, successors = _components(graph)
-    # What each component reaches besides itself, and its own bits, kept apart: bit positions
-    # are handed out in walk order, so what a component reaches lies in lower bits than its
-    # own, and the many components that reach little stay small integers while they wait.
-    # A component's entry is dropped once every component that reaches it has used it, so
-    # memory follows the frontier of the walk rather than n squared bits.
+def _reach_counts(graph: nx.MultiDiGraph, *, against_edges: bool = False) -> dict[str, int]:
+    """For every node (in node order), how many other nodes it reaches, following the edges or,
+    with ``against_edges``, going against them (how many reach it).
+
+    One pass in reverse topological order with a bit set per node, instead of one search per
+    node. Configuration graphs are nearly always acyclic; a graph with a cycle is walked by its
+    strongly connected components instead."""
+    successors, predecessors = (
+        (graph._pred, graph._succ) if against_edges else (graph._succ, graph._pred)
+    )
+    # Distinct neighbours are the keys of the adjacency dicts: parallel edges count once.
+    incoming = {node: len(sources) for node, sources in predecessors.items()}
+    order = _topological_order(successors, incoming)
+    counts = dict.fromkeys(graph._node, 0)
+    if order is not None:
+        _count_reach(order[::-1], successors, incoming, counts, None)
+        return counts
+    condensed = nx.condensation(graph.reverse(copy=False) if against_edges else graph)
+    members: dict[Any, list[str]] = {}
+    for node, component in condensed.graph["mapping"].items():
+        members.setdefault(component, []).append(node)
+    component_successors = {
+        component: dict.fromkeys(condensed.successors(component)) for component in condensed}
+    component_incoming = dict.fromkeys(component_successors, 0)
+    for targets in component_successors.values():
+        for target in targets:
+            component_incoming[target] += 1
+    component_order = _topological_order(component_successors, component_incoming)
+    assert component_order is not None  # a condensation is acyclic
+    _count_reach(component_order[::-1], component_successors, component_incoming, counts,
+                 members)
+    return counts
+
+
+def _count_reach(
+    order: list[Any], successors: Mapping[Any, Iterable[Any]], incoming: dict[Any, int],
+    counts: dict[str, int], members: dict[Any, list[str]] | None,
+) -> None:
+    """Fill ``counts`` walking ``order`` (every component after those it reaches); a component
+    is a node when ``members`` is None, else the nodes ``members`` lists.
+
+    Each component that something reaches gets bits (one per node) in walk order, and its set
+    is its own bits and those of all it reaches: what a component reaches lies in lower bits,
+    so the many sets that hold little stay small integers. A set is dropped once every
+    component that reaches it has used it, so memory follows the frontier of the walk."""
+    waiting = dict(incoming)
     reach: dict[Any, int] = {}
-    own: dict[Any, tuple[int, int]] = {}  # (first bit, number of bits): not yet an integer
-    waiting = {component: 0 for component in order}
-    for component in order:
-        for successor in successors[component]:
-            waiting[successor] += 1
-    counts: dict[str, int] = {}
     position = 0
     for component in order:
         bits = 0
         for successor in successors[component]:
-            first, count = own[successor]
-            bits |= reach[successor] | (((1 << count) - 1) << first)
-            waiting[successor] -= 1
-            if not waiting[successor]:
-                del reach[successor], own[successor]
-        size = len(members[component])
+            bits |= reach[successor]
+            left = waiting[successor] - 1
+            if left:
+                waiting[successor] = left
+            else:
+                del reach[successor]
+        size = 1 if members is None else len(members[component])
         if waiting[component]:
-            reach[component], own[component] = bits, (position, size)
-        position += size
+            reach[component] = bits | (((1 << size) - 1) << position)
+            position += size
         reached = bits.bit_count() + size - 1  # the rest of its component, not itself
-        for node in members[component]:
-            counts[node] = reached
-    return counts
+        if members is None:
+            counts[component] = reached
+        else:
+            for node in members[component]:
+                counts[node] = reached
 
 
-def _components(
-    graph: nx.MultiDiGraph,
-) -> tuple[list[Any], dict[Any, list[str]], dict[Any, set[Any]]]:
-    """(components in reverse topological order, their nodes, their distinct successors).
-
-    Configuration graphs are nearly always acyclic: then every node is its own component and
-    the condensation networkx would build (a copy of every edge) is skipped."""
-    successors: dict[Any, set[Any]] = {
-        node: set(adjacency) for node, adjacency in graph.adjacency()}
-    order = _topological_order(successors)
-    if order is None:
-        condensed = nx.condensation(graph)
-        members: dict[Any, list[str]] = {}
-        for node, component in condensed.graph["mapping"].items():
-            members.setdefault(component, []).append(node)
-        successors = {component: set(condensed.successors(component)) for component in condensed}
-        order = _topological_order(successors)
-        assert order is not None  # a condensation is acyclic
-        return order[::-1], members, successors
-    return order[::-1], {node: [node] for node in order}, successors
-
-
-def _topological_order(successors: dict[Any, set[Any]]) -> list[Any] | None:
-    """Kahn's algorithm over distinct successors (parallel edges counted once, which networkx's
-    sort on the multigraph does not do); None when there is a cycle."""
-    waiting = dict.fromkeys(successors, 0)
-    for targets in successors.values():
-        for target in targets:
-            waiting[target] += 1
+def _topological_order(
+    successors: Mapping[Any, Iterable[Any]], incoming: dict[Any, int]
+) -> list[Any] | None:
+    """Kahn's algorithm over distinct successors with their counts of distinct predecessors
+    (parallel edges counted once, which networkx's sort on the multigraph does not do); None
+    when there is a cycle."""
+    waiting = dict(incoming)
     order = [node for node, count in waiting.items() if not count]
     for node in order:  # the list grows while it is walked
         for target in successors[node]:
-            waiting[target] -= 1
-            if not waiting[target]:
+            left = waiting[target] - 1
+            waiting[target] = left
+            if not left:
                 order.append(target)
     return order if len(order) == len(successors) else None
 
