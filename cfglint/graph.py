@@ -511,25 +511,40 @@ def _count_reach(
     """Fill ``counts`` walking ``order`` (every component after those it reaches); a component
     is a node when ``members`` is None, else the nodes ``members`` lists.
 
-    Each component that something reaches gets bits (one per node) in walk order, and its set
-    is its own bits and those of all it reaches: what a component reaches lies in lower bits,
-    so the many sets that hold little stay small integers. A set is dropped once every
-    component that reaches it has used it, so memory follows the frontier of the walk."""
+    Each component that something reaches gets bits (one per node) in walk order, and keeps
+    the set of what it reaches as an integer, without its own bits: those are set by whoever
+    reaches it. Most elements are fields, reached only from their object and walked late, so
+    their own bits are high while what they reach (views, reports, automations, profiles,
+    walked early) lies in low bits: keeping their own bits out keeps their sets small
+    integers. A set is dropped once every component that reaches it has used it, so memory
+    follows the frontier of the walk."""
     waiting = dict(incoming)
     reach: dict[Any, int] = {}
+    first_bit: dict[Any, int] = {}
     position = 0
     for component in order:
         bits = 0
+        own: list[int] = []  # the bits of the components it reaches directly
         for successor in successors[component]:
             bits |= reach[successor]
+            if members is None:
+                own.append(first_bit[successor])
+            else:
+                first = first_bit[successor]
+                own.extend(range(first, first + len(members[successor])))
             left = waiting[successor] - 1
             if left:
                 waiting[successor] = left
             else:
-                del reach[successor]
+                del reach[successor], first_bit[successor]
+        if len(own) == 1:
+            bits |= 1 << own[0]
+        elif own:
+            bits |= _bits_at(own)
         size = 1 if members is None else len(members[component])
         if waiting[component]:
-            reach[component] = bits | (((1 << size) - 1) << position)
+            reach[component] = bits
+            first_bit[component] = position
             position += size
         reached = bits.bit_count() + size - 1  # the rest of its component, not itself
         if members is None:
@@ -537,6 +552,15 @@ def _count_reach(
         else:
             for node in members[component]:
                 counts[node] = reached
+
+
+def _bits_at(positions: list[int]) -> int:
+    """An integer with these bits set, built in one buffer (``1 << p`` for each would build
+    an integer as long as ``p`` each time)."""
+    buffer = bytearray((max(positions) >> 3) + 1)
+    for position in positions:
+        buffer[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(buffer, "little")
 
 
 def _topological_order(
@@ -1155,16 +1179,18 @@ def _cascade(graph: nx.MultiDiGraph) -> nx.DiGraph:
     write is a save that starts them all. Approximations, documented in DEBT008: the model does
     not separate an entry condition from the rest of what an automation reads, so any read
     counts; Apex triggers always run on update, but what they write is unknown."""
-    nodes = graph.nodes
+    nodes = graph._node
     automations = sorted(
-        node for node, data in graph.nodes(data=True)
+        node for node, data in nodes.items()
         if data["kind"] == NodeKind.AUTOMATION.value and data.get("active")
     )
-    starters: dict[str, list[tuple[str, set[str]]]] = {}
+    # Each automation an update starts, with the fields it reads and their objects.
+    starters: dict[str, list[tuple[str, set[str], set[str]]]] = {}
     for automation in automations:
         if nodes[automation].get("on_update") and nodes[automation]["object"]:
             reads = set(_field_targets(graph, automation, EdgeKind.READS))
-            starters.setdefault(nodes[automation]["object"], []).append((automation, reads))
+            starters.setdefault(nodes[automation]["object"], []).append(
+                (automation, reads, {nodes[read]["object"] for read in reads}))
     cascade = nx.DiGraph()
     for automation in automations:
         own_object = nodes[automation]["object"]
@@ -1175,14 +1201,14 @@ def _cascade(graph: nx.MultiDiGraph) -> nx.DiGraph:
             object_name = nodes[field_id]["object"]
             if before_save and object_name == own_object:
                 continue
-            for target, reads in starters.get(object_name, []):
+            for target, reads, read_objects in starters.get(object_name, []):
                 if field_update and object_name == own_object and (
-                    nodes[target]["subkind"] != AutomationKind.TRIGGER.value
+                    nodes[target]["subkind"] != _TRIGGER
                 ):
                     continue
                 if target == automation and nodes[target]["subkind"] == _PROCESS_BUILDER:
                     continue  # a process evaluates a record once per transaction
-                if field_id in reads or not any(nodes[r]["object"] == object_name for r in reads):
+                if field_id in reads or object_name not in read_objects:
                     started.setdefault(target, []).append(field_id)
         for target, fields in started.items():
             cascade.add_edge(automation, target, fields=fields)
@@ -1196,12 +1222,15 @@ _FIELD_UPDATE_KINDS = frozenset(
 
 
 _PROCESS_BUILDER = AutomationKind.PROCESS_BUILDER.value
+_TRIGGER = AutomationKind.TRIGGER.value
 
 
 def _field_targets(graph: nx.MultiDiGraph, source: str, kind: EdgeKind) -> list[str]:
+    nodes = graph._node
+    kind_value = kind.value
     return sorted({
-        target for _, target, edge_kind in graph.out_edges(source, data="kind")
-        if edge_kind == kind.value and graph.nodes[target]["kind"] == NodeKind.FIELD.value
+        target for target, edges in graph._succ[source].items() for data in edges.values()
+        if data.get("kind") == kind_value and nodes[target]["kind"] == _FIELD
     })
 
 
