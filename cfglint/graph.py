@@ -52,7 +52,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -239,14 +239,12 @@ class DependencyGraph:
     def dependent_counts(self, element_id: str) -> dict[str, int]:
         """How many dependents of each node kind (and automation / view sub-kind) an element
         has, e.g. ``{"flow": 3, "validation-rule": 2, "layout": 4}``."""
-        counts: dict[str, int] = {}
-        kinds = self._counting_kinds
+        ancestors = self._ancestors(element_id)
+        kinds = self._counting_kinds  # shared by all calls: dependents overlap a lot
         nodes = self.graph._node
-        for ancestor in self._ancestors(element_id):
-            key = kinds.get(ancestor)
-            if key is None:
-                key = kinds[ancestor] = counting_kind(nodes[ancestor])
-            counts[key] = counts.get(key, 0) + 1
+        for ancestor in ancestors.difference(kinds):
+            kinds[ancestor] = counting_kind(nodes[ancestor])
+        counts = Counter(map(kinds.__getitem__, ancestors))
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def _ancestors(self, element_id: str) -> set[str]:
