@@ -518,11 +518,11 @@ def _count_reach(
 
     Each component that something reaches gets bits (one per node) in walk order, and keeps
     the set of what it reaches as an integer, without its own bits: those are set by whoever
-    reaches it. Most elements are fields, reached only from their object and walked late, so
-    their own bits are high while what they reach (views, reports, automations, profiles,
-    walked early) lies in low bits: keeping their own bits out keeps their sets small
-    integers. A set is dropped once every component that reaches it has used it, so memory
-    follows the frontier of the walk."""
+    reaches it. Walking against the edges (blast radii), most elements are fields, reached only
+    from their object and walked late, so their own bits are high while what they reach
+    (views, reports, automations, profiles, walked early) lies in low bits: keeping their own
+    bits out keeps their sets small integers. A set is dropped once every component that
+    reaches it has used it, so memory follows the frontier of the walk."""
     waiting = dict(incoming)
     reach: dict[Any, int] = {}
     first_bit: dict[Any, int] = {}
