@@ -78,12 +78,12 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     object_limit = int(options["max-object-dependents"])
     other_limit = int(options["max-dependents"])
     # Most elements have few dependents: test the radius against the smaller limit before
-    # fetching the node, which copies its attributes.
+    # sorting the ids and fetching the node, which copies its attributes.
     floor = min(object_limit, other_limit)
-    for element_id in dependency_graph.nodes_of_kind(*kinds):
+    wanted = {kind.value for kind in kinds}
+    for element_id in sorted(node_id for node_id, kind in dependency_graph.graph.nodes(data="kind")
+                             if kind in wanted and radii[node_id] > floor):
         total = radii[element_id]
-        if total <= floor:
-            continue
         node = dependency_graph.node(element_id)
         limit = object_limit if node["kind"] == "object" else other_limit
         if total <= limit or not node["declared"]:
