@@ -91,9 +91,10 @@ def _sources(
     """(element id, how to name it, the texts to search, location) of everything with formulas
     or literal values."""
     for field in org.fields():
-        texts = [text for text in (field.formula, field.default) if text]
-        if texts:
-            yield field.id, f"field {field.id}", texts, field.location
+        if field.formula or field.default:  # most fields have neither: no list for them
+            texts = [text for text in (field.formula, field.default) if text]
+            field_id = field.id
+            yield field_id, f"field {field_id}", texts, field.location
     for rule in org.validation_rules():
         if rule.formula:
             name = f"validation rule {rule.object_name}.{rule.name}"
