@@ -99,23 +99,28 @@ def _groups(
             index = parent[index]
         return index
 
+    # Most fields share no reading with another: the loop keeps the first field per reading
+    # and does more only when a second one meets it.
     first_with: dict[str, int] = {}  # reading (compared form) -> first field that has it
-    shown_as: dict[str, str] = {}  # reading -> how the first field spells it
-    joining: set[str] = set()  # readings that two fields share
+    joining: dict[str, str] = {}  # readings that two fields share -> the first field's spelling
+    joined: set[int] = set()  # fields that share a reading with another
     for index, field in enumerate(fields):
-        for compared, shown in readings.of(field):
-            other = first_with.setdefault(compared, index)
-            shown_as.setdefault(compared, shown)
-            if other != index and not derived(field, fields[other]):
+        for compared, _shown in readings.of(field):
+            other = first_with.get(compared)
+            if other is None:
+                first_with[compared] = index
+            elif other != index and not derived(field, fields[other]):
                 parent[root(index)] = root(other)
-                joining.add(compared)
+                if compared not in joining:
+                    joining[compared] = dict(readings.of(fields[other]))[compared]
+                joined.update((index, other))
     members: dict[int, list[Field]] = defaultdict(list)
-    for index, field in enumerate(fields):
-        members[root(index)].append(field)
+    for index in sorted(joined):
+        members[root(index)].append(fields[index])
     for root_index, group in sorted(members.items()):
         if len(group) > 1:
             shown_readings = sorted(
-                {shown_as[compared] for compared in joining
+                {shown for compared, shown in joining.items()
                  if root(first_with[compared]) == root_index}
             )
             yield group, shown_readings
