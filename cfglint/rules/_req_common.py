@@ -129,6 +129,7 @@ class RequirementIndex:
         self._field_level: dict[str, list[str]] = {}
         self._required_items: dict[tuple[str, str], list[ViewItem]] = {}
         self._stage_fields: dict[str, frozenset[str]] = {}
+        self._gates: dict[str, list[Gate]] = {}
 
     @cached_property
     def forms(self) -> dict[str, list[View]]:
@@ -251,12 +252,18 @@ class RequirementIndex:
 
     def gates(self, crm_object: CrmObject) -> list[Gate]:
         """Every stage gate the configuration sets on the object's fields, in a stable order."""
-        return [
-            *self._stage_gates(crm_object.name),
-            *self._field_gates(crm_object),
-            *self._validation_gates(crm_object),
-            *self._view_gates(crm_object),
-        ]
+        own = self._is_own(crm_object)
+        known = self._gates.get(crm_object.name) if own else None
+        if known is None:
+            known = [
+                *self._stage_gates(crm_object.name),
+                *self._field_gates(crm_object),
+                *self._validation_gates(crm_object),
+                *self._view_gates(crm_object),
+            ]
+            if own:
+                self._gates[crm_object.name] = known
+        return list(known)
 
     def _stage_gates(self, object_name: str) -> Iterator[Gate]:
         for pipeline in self.pipelines.get(object_name, ()):
@@ -269,14 +276,16 @@ class RequirementIndex:
                     )
 
     def _field_gates(self, crm_object: CrmObject) -> Iterator[Gate]:
-        for name in sorted_names(crm_object.fields):
+        # Few fields are required from a stage: pick them before sorting.
+        gated = sorted_names(name for name, model_field in crm_object.fields.items()
+                             if model_field.required_at_stage)
+        for name in gated:
             model_field = crm_object.fields[name]
-            if model_field.required_at_stage:
-                yield Gate(
-                    name, "required-at-stage", model_field.id,
-                    f"it is also marked required from stage '{model_field.required_at_stage}'",
-                    model_field.required_at_stage, model_field.location,
-                )
+            yield Gate(
+                name, "required-at-stage", model_field.id,
+                f"it is also marked required from stage '{model_field.required_at_stage}'",
+                model_field.required_at_stage, model_field.location,
+            )
 
     def _validation_gates(self, crm_object: CrmObject) -> Iterator[Gate]:
         stage_fields = self.stage_fields(crm_object.name)
