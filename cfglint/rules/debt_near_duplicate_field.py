@@ -181,10 +181,18 @@ class _Readings:
         self.noise = noise
         self._of_name: dict[tuple[str, bool], tuple[str, str] | None] = {}
         self._of_label: dict[str, tuple[str, str] | None] = {}
+        self._of_field: dict[tuple[str, bool, str | None], tuple[tuple[str, str], ...]] = {}
 
     def of(self, field: Field) -> tuple[tuple[str, str], ...]:
         """(compared, shown) of the name and then of the label; a label that compares like the
         name replaces the name's shown form, as a later key of a dict would."""
+        key = (field.name, field.custom, field.label)
+        known = self._of_field.get(key)
+        if known is None:
+            known = self._of_field[key] = self._combined(field)
+        return known
+
+    def _combined(self, field: Field) -> tuple[tuple[str, str], ...]:
         key = (field.name, field.custom)
         if key not in self._of_name:
             self._of_name[key] = _joined(_name_words(field.name, field.custom), self.noise)
