@@ -235,6 +235,18 @@ def as_number(value: str | None) -> float | None:
         return None
 
 
+def child_texts(element: etree._Element) -> dict[str, str | None]:
+    """The stripped text of each child by name (``None`` when empty), the first of a name
+    winning: what :class:`Node` indexes, for callers that need only the texts."""
+    texts: dict[str, str | None] = {}
+    for child_element in element:
+        tag = child_element.tag
+        if tag not in texts:
+            value = child_element.text
+            texts[tag] = (value.strip() or None) if value else None
+    return texts
+
+
 class Node:
     """An element with the texts of its children indexed by name in one pass.
 
@@ -250,13 +262,7 @@ class Node:
 
     def __init__(self, element: etree._Element) -> None:
         self.element = element
-        texts: dict[str, str | None] = {}
-        for child_element in element:
-            tag = child_element.tag
-            if tag not in texts:
-                value = child_element.text
-                texts[tag] = (value.strip() or None) if value else None
-        self.texts = texts
+        self.texts = child_texts(element)
 
     @property
     def line(self) -> int | None:

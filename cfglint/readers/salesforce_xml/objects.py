@@ -32,7 +32,16 @@ from cfglint.model import (
     salesforce_field_type,
 )
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import Node, as_integer, flag, is_true, stripped, text, texts
+from cfglint.readers.xml import (
+    Node,
+    as_integer,
+    child_texts,
+    flag,
+    is_true,
+    stripped,
+    text,
+    texts,
+)
 
 #: Child element of a Metadata API ``<CustomObject>`` -> the Metadata API type it embeds.
 EMBEDDED_TYPES: dict[str, str] = {
@@ -116,43 +125,63 @@ def handle_custom_field(element: etree._Element, context: ElementContext, org: O
     crm_object.fields[name] = parse_field(node, object_name, name, location)
 
 
+#: Field settings read as written, by element name: the Field attribute each one sets.
+_FIELD_TEXTS: dict[str, str] = {
+    "label": "label",
+    "defaultValue": "default",
+    "relationshipName": "relationship_name",
+    "description": "description",
+    "inlineHelpText": "help_text",
+}
+#: Field settings that are whole numbers.
+_FIELD_INTEGERS: dict[str, str] = {
+    "length": "length",
+    "precision": "precision",
+    "scale": "scale",
+    "visibleLines": "visible_lines",
+}
+#: Field settings that are ``true`` or ``false``.
+_FIELD_FLAGS: dict[str, str] = {
+    "required": "required",
+    "unique": "unique",
+    "externalId": "external_id",
+    "trackHistory": "track_history",
+}
+
+
 def parse_field(node: Node, object_name: str, name: str, location: SourceLocation) -> Field:
-    setting = node.texts.get  # some twenty look-ups follow, most of settings the field lacks
-    source_type = setting("type")
-    formula = setting("formula")
+    settings = node.texts
+    source_type = settings.get("type")
+    formula = settings.get("formula")
     summary = source_type == "Summary"
     field_type = salesforce_field_type(source_type, has_formula=formula is not None or summary)
     custom = is_custom_name(name)
-    reference_to = setting("referenceTo")
     model_field = Field(
-        object_name=object_name,
-        name=name,
-        label=setting("label"),
+        object_name,
+        name,
         type=field_type,
         source_type=source_type,
         custom=custom,
-        required=is_true(setting("required")),
-        default=setting("defaultValue"),
         formula=formula or _summary_expression(node),
-        length=as_integer(setting("length")),
-        precision=as_integer(setting("precision")),
-        scale=as_integer(setting("scale")),
-        visible_lines=as_integer(setting("visibleLines")),
-        reference_to=[reference_to] if reference_to else [],
-        relationship_name=setting("relationshipName"),
-        description=setting("description"),
-        help_text=setting("inlineHelpText"),
-        unique=is_true(setting("unique")),
-        external_id=is_true(setting("externalId")),
-        track_history=is_true(setting("trackHistory")),
-        system=not custom and name in SYSTEM_FIELDS,
+        system=field_type is FieldType.AUTONUMBER or (not custom and name in SYSTEM_FIELDS),
         location=location,
     )
-    if field_type is FieldType.AUTONUMBER:
-        model_field.system = True
+    # Only the settings the file has, of the twenty a field can have: each keyword argument
+    # costs Field() more than setting an attribute, and most fields have five or six settings.
+    for tag, value in settings.items():
+        if value is None:
+            continue
+        if (attribute := _FIELD_TEXTS.get(tag)) is not None:
+            setattr(model_field, attribute, value)
+        elif (attribute := _FIELD_INTEGERS.get(tag)) is not None:
+            setattr(model_field, attribute, as_integer(value))
+        elif (attribute := _FIELD_FLAGS.get(tag)) is not None:
+            setattr(model_field, attribute, is_true(value))
+        elif tag == "referenceTo":
+            model_field.reference_to = [value]
     if source_type == "MasterDetail":
         model_field.required = True  # a detail record cannot be saved without its master
-    if source_type in ("Picklist", "MultiselectPicklist") or node.child("valueSet") is not None:
+    if source_type in ("Picklist", "MultiselectPicklist") or "valueSet" in settings:
         _read_picklist(node, model_field)
     return model_field
 
@@ -176,7 +205,7 @@ def _read_picklist(node: Node, model_field: Field) -> None:
         definition = settings.child("valueSetDefinition")
         if definition is not None:
             model_field.picklist_values = [
-                picklist_value(Node(value)) for value in definition.iterchildren("value")
+                picklist_value(child_texts(value)) for value in definition.iterchildren("value")
             ]
         _apply_value_settings(value_set, model_field)
         return
@@ -189,7 +218,7 @@ def _read_picklist(node: Node, model_field: Field) -> None:
     model_field.restricted = legacy_settings.flag("restrictedPicklist")
     model_field.controlling_field = legacy_settings.text("controllingField")
     for value in legacy.iterchildren("picklistValues"):
-        legacy_value = picklist_value(Node(value))
+        legacy_value = picklist_value(child_texts(value))
         legacy_value.valid_for = [
             controlling
             for controlling_element in value.iterchildren("controllingFieldValues")
@@ -198,19 +227,22 @@ def _read_picklist(node: Node, model_field: Field) -> None:
         model_field.picklist_values.append(legacy_value)
 
 
-def picklist_value(node: Node) -> PicklistValue:
-    """A value of a field's value set, a global value set or a standard value set: the same
-    settings everywhere (each value has about five, hence one :class:`Node` pass)."""
-    setting = node.texts.get
+def picklist_value(settings: dict[str, str | None]) -> PicklistValue:
+    """A value of a field's value set, a global value set or a standard value set, from the
+    texts of its settings (:func:`~cfglint.readers.xml.child_texts`): the same settings
+    everywhere. Arguments by position: a value set can list thousands of values, and
+    PicklistValue() takes keywords at twice the cost."""
+    setting = settings.get
     name = setting("fullName") or ""
     default = setting("default")
     active = setting("isActive")
     return PicklistValue(
-        name=name,
-        label=setting("label") or name,
-        default=default is not None and default.lower() == "true",
-        active=active is None or active.lower() == "true",
-        color=setting("color"),
+        name,
+        setting("label") or name,
+        default is not None and default.lower() == "true",
+        active is None or active.lower() == "true",
+        [],
+        setting("color"),
     )
 
 
