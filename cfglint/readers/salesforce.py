@@ -189,6 +189,8 @@ def _read_bytes(absolute: str) -> bytes:
     try:
         size = os.fstat(descriptor).st_size + 1  # one byte more notices a file that grew
         data = os.read(descriptor, size)
+        if len(data) == size - 1:
+            return data  # the whole file as fstat measured it: no read to meet the end
         while chunk := os.read(descriptor, size):
             data += chunk
         return data
