@@ -215,13 +215,8 @@ def _context(metadata_file: MetadataFile, absolute: str) -> ElementContext:
     code = None
     if metadata_file.suffix == "trigger":
         code = _companion_code(Path(absolute))
-    return ElementContext(
-        path=metadata_file.path,
-        name=name,
-        object_name=object_name,
-        folder=metadata_file.folder,
-        code=code,
-    )
+    # By position: a named tuple takes keywords at twice the cost, once for every file.
+    return ElementContext(metadata_file.path, name, object_name, metadata_file.folder, code)
 
 
 def _strip_tokens(name: str) -> str:
