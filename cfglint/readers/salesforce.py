@@ -134,7 +134,9 @@ def _read_file(relative: str, absolute: str, org: Org, formats: set[str]) -> Non
     if root is None:
         return
     expected = metadata_file.type_name
-    root_name = local_name(root)
+    root_name = root.tag  # a bare tag when it is the expected one: see parse_xml_bytes
+    if root_name != expected:
+        root_name = local_name(root)
     if root_name != expected and not mdapi.accepts_root(metadata_file, root_name):
         org.problem(
             ProblemKind.INVALID,

@@ -258,8 +258,9 @@ def _apply_value_settings(value_set: etree._Element, model_field: Field) -> None
             for controlling in setting.iterchildren("controllingFieldValue")
             if controlling.text
         )
-    for listed in model_field.picklist_values:
-        listed.valid_for = valid_for.get(listed.name, [])
+    if valid_for:  # else every value keeps the empty list it was made with
+        for listed in model_field.picklist_values:
+            listed.valid_for = valid_for.get(listed.name, [])
     if not model_field.picklist_values and valid_for:
         # Values from a global value set: keep the dependency for when they are resolved.
         model_field.picklist_values = [
