@@ -8,6 +8,7 @@ Business processes live with the pipelines in :mod:`~cfglint.readers.salesforce_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from lxml import etree
@@ -115,7 +116,7 @@ def handle_custom_field(element: etree._Element, context: ElementContext, org: O
         return
     # A field has some twenty settings: index its children once rather than search per setting.
     node = Node(element)
-    name = node.text("fullName") or context.name
+    name = node.texts.get("fullName") or context.name
     if "." in name:  # some tools write Object.Field as the fullName of a single field file
         name = name.rpartition(".")[2]
     location = context.location(element)
@@ -125,27 +126,27 @@ def handle_custom_field(element: etree._Element, context: ElementContext, org: O
     crm_object.fields[name] = parse_field(node, object_name, name, location)
 
 
-#: Field settings read as written, by element name: the Field attribute each one sets.
-_FIELD_TEXTS: dict[str, str] = {
-    "label": "label",
-    "defaultValue": "default",
-    "relationshipName": "relationship_name",
-    "description": "description",
-    "inlineHelpText": "help_text",
-}
-#: Field settings that are whole numbers.
-_FIELD_INTEGERS: dict[str, str] = {
-    "length": "length",
-    "precision": "precision",
-    "scale": "scale",
-    "visibleLines": "visible_lines",
-}
-#: Field settings that are ``true`` or ``false``.
-_FIELD_FLAGS: dict[str, str] = {
-    "required": "required",
-    "unique": "unique",
-    "externalId": "external_id",
-    "trackHistory": "track_history",
+def _one_item_list(value: str) -> list[str]:
+    return [value]
+
+
+#: Field settings by element name: the Field attribute each sets and how its text converts
+#: (``None``: kept as written).
+_FIELD_SETTINGS: dict[str, tuple[str, Callable[[str], object] | None]] = {
+    "label": ("label", None),
+    "defaultValue": ("default", None),
+    "relationshipName": ("relationship_name", None),
+    "description": ("description", None),
+    "inlineHelpText": ("help_text", None),
+    "length": ("length", as_integer),
+    "precision": ("precision", as_integer),
+    "scale": ("scale", as_integer),
+    "visibleLines": ("visible_lines", as_integer),
+    "required": ("required", is_true),
+    "unique": ("unique", is_true),
+    "externalId": ("external_id", is_true),
+    "trackHistory": ("track_history", is_true),
+    "referenceTo": ("reference_to", _one_item_list),
 }
 
 
@@ -169,16 +170,10 @@ def parse_field(node: Node, object_name: str, name: str, location: SourceLocatio
     # Only the settings the file has, of the twenty a field can have: each keyword argument
     # costs Field() more than setting an attribute, and most fields have five or six settings.
     for tag, value in settings.items():
-        if value is None:
-            continue
-        if (attribute := _FIELD_TEXTS.get(tag)) is not None:
-            setattr(model_field, attribute, value)
-        elif (attribute := _FIELD_INTEGERS.get(tag)) is not None:
-            setattr(model_field, attribute, as_integer(value))
-        elif (attribute := _FIELD_FLAGS.get(tag)) is not None:
-            setattr(model_field, attribute, is_true(value))
-        elif tag == "referenceTo":
-            model_field.reference_to = [value]
+        setting = _FIELD_SETTINGS.get(tag)
+        if setting is not None and value is not None:
+            attribute, convert = setting
+            setattr(model_field, attribute, value if convert is None else convert(value))
     if source_type == "MasterDetail":
         model_field.required = True  # a detail record cannot be saved without its master
     if source_type in ("Picklist", "MultiselectPicklist") or "valueSet" in settings:
