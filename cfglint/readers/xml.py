@@ -88,8 +88,8 @@ def parse_xml_bytes(data: bytes) -> etree._Element:
 
 
 def _check_prolog(data: bytes) -> int | None:
-    """Where the root element starts (``None`` when there is none), once the prolog is known
-    to hold no DTD and to declare no encoding but UTF-8."""
+    """Where the root element starts (``None`` when there is none). Raises :class:`XmlError`
+    for a DTD before the root or a declared encoding other than UTF-8."""
     root_start = _ROOT_START.search(data)
     # A DTD can only stand before the root element, so only the prolog needs searching.
     prolog = data[: root_start.start()] if root_start else data
