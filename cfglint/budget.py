@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +161,12 @@ class Calibration:
         if field_type in (FieldType.TEXTAREA, FieldType.LONGTEXT):
             return True
         name = _squash(field_id.rpartition(".")[2].removesuffix("__c"))
-        return any(_squash(word) in name for word in self.composed_names)
+        return any(word in name for word in self._squashed_names)
+
+    @cached_property
+    def _squashed_names(self) -> tuple[str, ...]:
+        # Squashed once per calibration: is_composed runs for every text field of every task.
+        return tuple(_squash(word) for word in self.composed_names)
 
     def as_dict(self) -> dict[str, Any]:
         """The table as reports list it."""
@@ -556,16 +562,75 @@ def estimate(
     budget: float | None = None,
 ) -> Estimate:
     """Price ``task`` by the A.2 formula; ``org`` refines controls (HubSpot radio, file)."""
-    costs = tuple(_field_costs(task, calibration, usage, org))
-    overheads = _overheads(task, calibration)
+    return _estimate(task, _Prices(calibration, org), usage, budget)
+
+
+def _estimate(task: Task, prices: _Prices, usage: Any, budget: float | None) -> Estimate:
+    calibration = prices.calibration
+    costs = tuple(_field_costs(task, prices, usage))
+    overheads = prices.overheads(task.kind)
     limit = calibration.budget_for(task.kind) if budget is None else budget
     result = _assemble(task, costs, overheads, calibration, limit)
     return replace(result, suggestion=suggest(result, calibration))
 
 
-def _overheads(task: Task, calibration: Calibration) -> tuple[Overhead, ...]:
-    names = ["open", "stage", "edit", "save"] if task.kind == STAGE_MOVE else [
-        "open", "edit", "save"]
+#: Types whose operators never depend on the field's name (composed or known text), so that
+#: one price serves every field of the type with the same facts.
+_PRICED_BY_TYPE = frozenset({
+    FieldType.FORMULA, FieldType.AUTONUMBER, FieldType.CHECKBOX, FieldType.PICKLIST,
+    FieldType.MULTIPICKLIST, FieldType.DATE, FieldType.DATETIME, FieldType.LOOKUP,
+    FieldType.PHONE, FieldType.NUMBER, FieldType.CURRENCY, FieldType.PERCENT, FieldType.EMAIL,
+    FieldType.URL,
+})
+
+
+class _Prices:
+    """What one calibration (and org) makes of fields, remembered across the tasks of a run.
+
+    Rendering and timing operator sequences was most of an estimate's time, yet an org's
+    thousands of task fields come down to a few hundred distinct inputs: the same type, length,
+    picklist size and control (and, for text, composed or known) price the same."""
+
+    def __init__(self, calibration: Calibration, org: Org | None) -> None:
+        self.calibration = calibration
+        self.org = org
+        self._composed: dict[tuple[str, FieldType], bool] = {}
+        self._controls: dict[tuple[str, FieldType], str | None] = {}
+        self._priced: dict[tuple[object, ...], tuple[str, float]] = {}
+        self._overheads: dict[str, tuple[Overhead, ...]] = {}
+
+    def is_composed(self, field_id: str, field_type: FieldType) -> bool:
+        key = (field_id, field_type)
+        composed = self._composed.get(key)
+        if composed is None:
+            composed = self._composed[key] = self.calibration.is_composed(field_id, field_type)
+        return composed
+
+    def control(self, item: TaskField) -> str | None:
+        key = (item.field_id, item.field_type)
+        if key not in self._controls:
+            self._controls[key] = _control(item, self.org)
+        return self._controls[key]
+
+    def operators(self, item: FieldInput) -> tuple[str, float]:
+        """The field's operators as methods.md writes them, and their seconds."""
+        kind = item.field_type
+        composed = None if kind in _PRICED_BY_TYPE else self.is_composed(item.field_id, kind)
+        key = (kind, item.chars, item.picklist_size, item.control, composed)
+        priced = self._priced.get(key)
+        if priced is None:
+            ops = field_ops(item, self.calibration)
+            priced = self._priced[key] = (render(ops), seconds_of(ops, self.calibration))
+        return priced
+
+    def overheads(self, kind: str) -> tuple[Overhead, ...]:
+        if kind not in self._overheads:
+            self._overheads[kind] = _overheads_of(kind, self.calibration)
+        return self._overheads[kind]
+
+
+def _overheads_of(kind: str, calibration: Calibration) -> tuple[Overhead, ...]:
+    names = ["open", "stage", "edit", "save"] if kind == STAGE_MOVE else ["open", "edit", "save"]
     ops = overhead_ops(calibration)
     return tuple(Overhead(name, render(ops[name]), seconds_of(ops[name], calibration))
                  for name in names)
@@ -635,22 +700,23 @@ def _message_words(costs: Sequence[FieldCost], calibration: Calibration) -> int:
     return max(counts, default=0)
 
 
-def _field_costs(
-    task: Task, calibration: Calibration, usage: Any, org: Org | None
-) -> list[FieldCost]:
+def _field_costs(task: Task, prices: _Prices, usage: Any) -> list[FieldCost]:
+    calibration = prices.calibration
     navigation = _navigation(task.fields, calibration)
+    view_known = bool(task.view_id)
+    stage_move = task.kind == STAGE_MOVE
     costs = []
     for item in task.fields:
         known = field_usage(usage, item.field_id)
-        ops = field_ops(_field_input(item, known, org, calibration), calibration)
+        operators, seconds = prices.operators(_field_input(item, known, prices))
         # A new record (create, log a call) starts blank: fill rates only discount stage moves.
-        fill = min(max(known.fill_rate or 0.0, 0.0), 1.0) if task.kind == STAGE_MOVE else 0.0
+        fill = min(max(known.fill_rate or 0.0, 0.0), 1.0) if stage_move else 0.0
         costs.append(FieldCost(
-            field_id=item.field_id, operators=render(ops), seconds=seconds_of(ops, calibration),
+            field_id=item.field_id, operators=operators, seconds=seconds,
             nav_seconds=navigation.get(item.field_id, 0.0), source=item.source,
             asterisk=item.asterisk, on_view=item.on_view, field_type=item.field_type.value,
             fill_rate=fill,
-            miss_probability=miss_probability(item, calibration, view_known=bool(task.view_id)),
+            miss_probability=miss_probability(item, calibration, view_known=view_known),
             rule_id=item.rule_id, message_words=len((item.error_message or "").split()),
         ))
     return costs
@@ -671,22 +737,20 @@ def miss_probability(
     return calibration["p.asterisk"] if item.asterisk else 0.0
 
 
-def _field_input(
-    item: TaskField, known: FieldUsage, org: Org | None, calibration: Calibration
-) -> FieldInput:
+def _field_input(item: TaskField, known: FieldUsage, prices: _Prices) -> FieldInput:
     chars: float | None = known.median_length
     if chars is None and item.length:
-        chars = _capped_default(item, calibration)
+        chars = _capped_default(item, prices)
     return FieldInput(item.field_id, item.field_type, chars, item.picklist_size,
-                      _control(item, org))
+                      prices.control(item))
 
 
-def _capped_default(item: TaskField, calibration: Calibration) -> float | None:
+def _capped_default(item: TaskField, prices: _Prices) -> float | None:
     """A short maximum length caps the default character count (a Text(10) code)."""
     if item.field_type is not FieldType.TEXT or item.length is None:
         return None
-    composed = calibration.is_composed(item.field_id, item.field_type)
-    default = calibration["chars.text-composed" if composed else "chars.text"]
+    composed = prices.is_composed(item.field_id, item.field_type)
+    default = prices.calibration["chars.text-composed" if composed else "chars.text"]
     if item.length >= default:
         return None
     return float(item.length)
@@ -793,8 +857,9 @@ def tasks_budget(
 ) -> OrgBudget:
     """Estimate tasks already planned for ``roles`` (of ``kinds``, or all)."""
     wanted = set(kinds) if kinds is not None else None
+    prices = _Prices(calibration, org)
     estimates = [
-        estimate(task, calibration, usage=usage, org=org)
+        _estimate(task, prices, usage, None)
         for task in tasks if wanted is None or task.kind in wanted
     ]
     return OrgBudget(tuple(sort_estimates(estimates)), roles, inferred, calibration)

@@ -197,10 +197,14 @@ def role_tasks(org: Org, role: Role) -> list[Task]:
     return _Planner(org).tasks(role)
 
 
-def tasks_for(org: Org, roles: Mapping[str, Role] | Iterable[Role]) -> list[Task]:
-    """The tasks of every role, roles by id (a mapping's values or any iterable of roles)."""
+def tasks_for(
+    org: Org, roles: Mapping[str, Role] | Iterable[Role], *,
+    index: RequirementIndex | None = None,
+) -> list[Task]:
+    """The tasks of every role, roles by id (a mapping's values or any iterable of roles);
+    ``index`` is one already built for the org (a lint run shares one among its rules)."""
     listed = list(roles.values()) if isinstance(roles, Mapping) else list(roles)
-    planner = _Planner(org)
+    planner = _Planner(org, index)
     return [task for role in sorted(listed, key=lambda role: role.id)
             for task in planner.tasks(role)]
 
@@ -245,9 +249,12 @@ class _Form:
 class _Planner:
     """Per-org lookups shared by every role's tasks, so that all roles cost one pass."""
 
-    def __init__(self, org: Org) -> None:
+    def __init__(self, org: Org, index: RequirementIndex | None = None) -> None:
         self.org = org
-        self.index = RequirementIndex(org)
+        self.index = index if index is not None else RequirementIndex(org)
+        #: view id -> the form it gives, shared by every role (and task) that gets the view,
+        #: so that its field positions are worked out once.
+        self._view_forms: dict[str, _Form] = {}
         #: (object, stage field) -> stage (case-folded) -> (field name, rule key).
         self._gates: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = {}
         #: object -> case-folded field name -> the model's spelling.
@@ -281,7 +288,7 @@ class _Planner:
 
     def _object_tasks(self, role: Role, crm_object: CrmObject, kinds: set[str]) -> list[Task]:
         view = self.view(role, crm_object.name)
-        form = _Form(view.id if view else None, tuple(view.items()) if view else ())
+        form = self._form_of(view) if view else _Form(None, ())
         note = None if view else (
             f"no view of {crm_object.name} is assigned to the role's profiles: every field "
             "counts as off the view"
@@ -332,6 +339,13 @@ class _Planner:
             return None
         chosen = min(tier, key=lambda c: (not self._is_dynamic_form(c[2]), c[0], c[2]))
         return self.org.views[chosen[2]]
+
+    def _form_of(self, view: View) -> _Form:
+        """The form of one of the org's views (what :meth:`view` returns), made once."""
+        form = self._view_forms.get(view.id)
+        if form is None:
+            form = self._view_forms[view.id] = _Form(view.id, tuple(view.items()))
+        return form
 
     def _is_dynamic_form(self, view_id: str) -> bool:
         view = self.org.views[view_id]
@@ -501,7 +515,7 @@ class _Planner:
             return self._action_log_call(role, activity.name, action)
         view = self.view(role, activity.name)
         if view is not None:
-            form = _Form(view.id, tuple(view.items()))
+            form = self._form_of(view)
             return self._task(role, activity, LOG_CALL, form,
                               self._activity_needs(activity, form, view.location))
         return self._standard_log_call(role, activity, platform)

@@ -140,32 +140,31 @@ class MetadataFile(NamedTuple):
 
 def classify(relative_path: str) -> MetadataFile | None:
     """The metadata component a file holds, or ``None`` when its name is no metadata suffix."""
-    file_name = relative_path.rpartition("/")[2]
+    directory, _, file_name = relative_path.rpartition("/")
     is_sfdx = file_name.endswith(SFDX_SUFFIX)
     stem = file_name[: -len(SFDX_SUFFIX)] if is_sfdx else file_name
     name, dot, suffix = stem.rpartition(".")
-    if not dot or not name or suffix not in SUFFIX_TYPES:
+    type_name = SUFFIX_TYPES.get(suffix)
+    if not dot or not name or type_name is None:
         return None
     if suffix == "md" and not is_sfdx:
         return None  # a Markdown file, not custom metadata
     return MetadataFile(
         relative_path,
-        SUFFIX_TYPES[suffix],
+        type_name,
         suffix,
         name,
-        _object_name(relative_path, suffix, name),
+        _object_name(directory, suffix, name),
         _folder(relative_path, suffix),
         is_sfdx,
     )
 
 
-def _object_name(path: str, suffix: str, name: str) -> str | None:
+def _object_name(directory: str, suffix: str, name: str) -> str | None:
     if suffix in OBJECT_CHILD_SUFFIXES:
-        # objects/<Object>/<children folder>/<file>
-        parents = path.split("/")
-        if len(parents) >= 3:
-            return parents[-3]
-        return None
+        # objects/<Object>/<children folder>/<file>: the folder above the file's own.
+        above, slash, _ = directory.rpartition("/")
+        return above.rpartition("/")[2] if slash else None
     if suffix == "object":
         return name
     if suffix in ("workflow", "sharingRules", "assignmentRules", "autoResponseRules",

@@ -28,6 +28,10 @@ _NAMESPACE_DECLARATION = b' xmlns="' + _NAMESPACE_URI + b'"'
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 _ENCODING = re.compile(rb"encoding=[\"']([a-z0-9_.-]+)[\"']")
+#: The XML declaration that starts nearly every metadata file. A document that starts with it
+#: and then its root element has no DTD and declares UTF-8: the searches that prove as much
+#: for any other document are skipped.
+_UTF8_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -62,20 +66,12 @@ def parse_xml_bytes(data: bytes) -> etree._Element:
             ProblemKind.TOO_LARGE,
             f"file is {len(data):,} bytes, over the {MAX_XML_BYTES:,}-byte limit for XML",
         )
-    # A DTD can only stand before the root element, so only the prolog needs searching.
-    root_start = _ROOT_START.search(data)
-    prolog = data[: root_start.start()] if root_start else data
-    declaration = _DOCTYPE.search(prolog)
-    if declaration is not None:
-        line = data.count(b"\n", 0, declaration.start()) + 1
-        raise XmlError(
-            ProblemKind.FORBIDDEN_DTD,
-            "document type / entity declarations are not allowed in metadata "
-            "(refused, nothing expanded)",
-            line,
-        )
+    if data.startswith(_UTF8_DECLARATION) and _ROOT_START.match(data, len(_UTF8_DECLARATION)):
+        root_start: int | None = len(_UTF8_DECLARATION)  # nothing but the declaration before
+    else:
+        root_start = _check_prolog(data)
     _check_utf8(data)
-    bare = _without_namespace_declaration(data, root_start.start()) if root_start else None
+    bare = _without_namespace_declaration(data, root_start) if root_start is not None else None
     if bare is not None:
         try:
             return etree.fromstring(bare, _PARSER)
@@ -91,6 +87,31 @@ def parse_xml_bytes(data: bytes) -> etree._Element:
     return root
 
 
+def _check_prolog(data: bytes) -> int | None:
+    """Where the root element starts (``None`` when there is none). Raises :class:`XmlError`
+    for a DTD before the root or a declared encoding other than UTF-8."""
+    root_start = _ROOT_START.search(data)
+    # A DTD can only stand before the root element, so only the prolog needs searching.
+    prolog = data[: root_start.start()] if root_start else data
+    declaration = _DOCTYPE.search(prolog)
+    if declaration is not None:
+        line = data.count(b"\n", 0, declaration.start()) + 1
+        raise XmlError(
+            ProblemKind.FORBIDDEN_DTD,
+            "document type / entity declarations are not allowed in metadata "
+            "(refused, nothing expanded)",
+            line,
+        )
+    declared = _ENCODING.search(data[:100].lower())
+    if declared and declared.group(1) not in (b"utf-8", b"utf8"):
+        raise XmlError(
+            ProblemKind.ENCODING,
+            f"declared encoding {declared.group(1).decode('ascii')!r}; metadata must be UTF-8",
+            1,
+        )
+    return root_start.start() if root_start else None
+
+
 def _without_namespace_declaration(data: bytes, root_start: int) -> bytes | None:
     """The document without the root's ``xmlns="…metadata"``, or ``None`` when removing that
     text would not simply take every element out of the namespace: the namespace is named
@@ -99,10 +120,11 @@ def _without_namespace_declaration(data: bytes, root_start: int) -> bytes | None
     position = data.find(_NAMESPACE_DECLARATION, root_start)
     if position < 0 or data.find(b">", root_start, position) >= 0:
         return None  # not in the root's start tag
-    uri_start = position + len(_NAMESPACE_DECLARATION) - len(_NAMESPACE_URI) - 1
-    if data.find(_NAMESPACE_URI) != uri_start or data.find(_NAMESPACE_URI, uri_start + 1) >= 0:
+    # Named once: in the declaration just found, which is then the first in the document. (An
+    # occurrence of the URI cannot overlap another, so count() counts every one.)
+    if data.count(_NAMESPACE_URI) != 1:
         return None
-    return data.replace(_NAMESPACE_DECLARATION, b"", 1)  # the first one is at ``position``
+    return data[:position] + data[position + len(_NAMESPACE_DECLARATION) :]
 
 
 def _strip_namespace(root: etree._Element) -> None:
@@ -113,14 +135,6 @@ def _strip_namespace(root: etree._Element) -> None:
 
 
 def _check_utf8(data: bytes) -> None:
-    head = data[:100].lower()
-    declared = _ENCODING.search(head)
-    if declared and declared.group(1) not in (b"utf-8", b"utf8"):
-        raise XmlError(
-            ProblemKind.ENCODING,
-            f"declared encoding {declared.group(1).decode('ascii')!r}; metadata must be UTF-8",
-            1,
-        )
     if data.isascii():
         return  # a far cheaper test than decoding, and true of most metadata files
     try:
@@ -235,6 +249,18 @@ def as_number(value: str | None) -> float | None:
         return None
 
 
+def child_texts(element: etree._Element) -> dict[str, str | None]:
+    """The stripped text of each child by name (``None`` when empty), the first of a name
+    winning: what :class:`Node` indexes, for callers that need only the texts."""
+    texts: dict[str, str | None] = {}
+    for child_element in element:
+        tag = child_element.tag
+        if tag not in texts:
+            value = child_element.text
+            texts[tag] = (value.strip() or None) if value else None
+    return texts
+
+
 class Node:
     """An element with the texts of its children indexed by name in one pass.
 
@@ -250,13 +276,7 @@ class Node:
 
     def __init__(self, element: etree._Element) -> None:
         self.element = element
-        texts: dict[str, str | None] = {}
-        for child_element in element:
-            tag = child_element.tag
-            if tag not in texts:
-                value = child_element.text
-                texts[tag] = (value.strip() or None) if value else None
-        self.texts = texts
+        self.texts = child_texts(element)
 
     @property
     def line(self) -> int | None:

@@ -43,6 +43,9 @@ def contains_term(words: list[str], terms: Iterable[str]) -> str | None:
     for term in terms:
         term_words = term.lower().split()
         size = len(term_words)
-        if any(words[start:start + size] == term_words for start in range(len(words))):
+        if size == 1:  # most terms are one word: a membership test, no slices
+            if term_words[0] in words:
+                return term
+        elif any(words[start:start + size] == term_words for start in range(len(words))):
             return term
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -75,6 +76,9 @@ def fires_on_save(automation: Automation) -> bool:
     )
 
 
+# Cached: the DEBT rules ask about the same names (every field, object and automation, and the
+# standard and package names that come back on object after object) several times a run.
+@functools.lru_cache(maxsize=1 << 16)
 def is_namespaced(api_name: str) -> bool:
     """``npsp__Batch__c``, ``npe01__Contact.EmailChanged_Work``: a component of an installed
     package, which the org cannot edit. A namespace prefix is up to 15 letters, digits and

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from cfglint.model import (
     Behavior,
@@ -36,6 +37,7 @@ from cfglint.model import (
 )
 from cfglint.readers.salesforce_xml.objects import SYSTEM_FIELDS
 from cfglint.readers.salesforce_xml.values import STAGE_FIELDS
+from cfglint.rules.base import Options
 
 #: Objects whose records come from code or deployments, not from a person at a form: custom
 #: metadata types, platform events, big objects. Custom settings end in ``__c`` like any custom
@@ -116,10 +118,18 @@ class Burden:
 
 
 class RequirementIndex:
-    """Per-object lookups over one org, built once per rule run so rules stay linear."""
+    """Per-object lookups over one org, built once per rule run so rules stay linear.
+
+    Answers about the org's own objects and views are remembered (the model does not change
+    while rules run): the REQ, PIPE and TIME rules, and every role's tasks, ask the same
+    questions of the same objects."""
 
     def __init__(self, org: Org) -> None:
         self.org = org
+        self._field_level: dict[str, list[str]] = {}
+        self._required_items: dict[tuple[str, str], list[ViewItem]] = {}
+        self._stage_fields: dict[str, frozenset[str]] = {}
+        self._gates: dict[str, list[Gate]] = {}
 
     @cached_property
     def forms(self) -> dict[str, list[View]]:
@@ -148,11 +158,20 @@ class RequirementIndex:
 
     def stage_fields(self, object_name: str) -> frozenset[str]:
         """The picklists that hold the object's stage, lower-cased."""
+        known = self._stage_fields.get(object_name)
+        if known is not None:
+            return known
         names = {p.stage_field for p in self.pipelines.get(object_name, ()) if p.stage_field}
         default = DEFAULT_STAGE_FIELDS.get(object_name)
         if default is not None:
             names.add(default)
-        return frozenset(name.lower() for name in names)
+        known = self._stage_fields[object_name] = frozenset(name.lower() for name in names)
+        return known
+
+    def _is_own(self, crm_object: CrmObject) -> bool:
+        """Whether answers about the object may be remembered by its name: it is the org's
+        (a planner may make up an empty object for a name the project does not define)."""
+        return self.org.objects.get(crm_object.name) is crm_object
 
     # -- required at create ----------------------------------------------------------------
 
@@ -171,20 +190,33 @@ class RequirementIndex:
         return not has_default
 
     def field_level_required(self, crm_object: CrmObject) -> list[str]:
-        return sorted_names(
-            name for name, model_field in crm_object.fields.items()
-            if model_field.required and self.typed_by_person(crm_object, name)
-        )
+        own = self._is_own(crm_object)
+        known = self._field_level.get(crm_object.name) if own else None
+        if known is None:
+            known = sorted_names(
+                name for name, model_field in crm_object.fields.items()
+                if model_field.required and self.typed_by_person(crm_object, name)
+            )
+            if own:
+                self._field_level[crm_object.name] = known
+        return list(known)  # a copy: callers may extend what they get
 
     def required_items(self, crm_object: CrmObject, view: View) -> list[ViewItem]:
         """Items a form requires at create: required, typed by a person, no stage condition."""
-        stage_fields = self.stage_fields(crm_object.name)
-        return [
-            item for item in view.items()
-            if item.behavior is Behavior.REQUIRED
-            and not mentions_any(item.visibility, stage_fields)
-            and self.typed_by_person(crm_object, item.field)
-        ]
+        key = (crm_object.name, view.id)
+        own = self._is_own(crm_object) and self.org.views.get(key[1]) is view
+        known = self._required_items.get(key) if own else None
+        if known is None:
+            stage_fields = self.stage_fields(crm_object.name)
+            known = [
+                item for item in view.items()
+                if item.behavior is Behavior.REQUIRED
+                and not mentions_any(item.visibility, stage_fields)
+                and self.typed_by_person(crm_object, item.field)
+            ]
+            if own:
+                self._required_items[key] = known
+        return list(known)
 
     def burden(self, crm_object: CrmObject) -> Burden:
         """Field-level required fields plus the required items of the heaviest single form.
@@ -220,12 +252,18 @@ class RequirementIndex:
 
     def gates(self, crm_object: CrmObject) -> list[Gate]:
         """Every stage gate the configuration sets on the object's fields, in a stable order."""
-        return [
-            *self._stage_gates(crm_object.name),
-            *self._field_gates(crm_object),
-            *self._validation_gates(crm_object),
-            *self._view_gates(crm_object),
-        ]
+        own = self._is_own(crm_object)
+        known = self._gates.get(crm_object.name) if own else None
+        if known is None:
+            known = [
+                *self._stage_gates(crm_object.name),
+                *self._field_gates(crm_object),
+                *self._validation_gates(crm_object),
+                *self._view_gates(crm_object),
+            ]
+            if own:
+                self._gates[crm_object.name] = known
+        return list(known)
 
     def _stage_gates(self, object_name: str) -> Iterator[Gate]:
         for pipeline in self.pipelines.get(object_name, ()):
@@ -238,14 +276,16 @@ class RequirementIndex:
                     )
 
     def _field_gates(self, crm_object: CrmObject) -> Iterator[Gate]:
-        for name in sorted_names(crm_object.fields):
+        # Few fields are required from a stage: pick them before sorting.
+        gated = sorted_names(name for name, model_field in crm_object.fields.items()
+                             if model_field.required_at_stage)
+        for name in gated:
             model_field = crm_object.fields[name]
-            if model_field.required_at_stage:
-                yield Gate(
-                    name, "required-at-stage", model_field.id,
-                    f"it is also marked required from stage '{model_field.required_at_stage}'",
-                    model_field.required_at_stage, model_field.location,
-                )
+            yield Gate(
+                name, "required-at-stage", model_field.id,
+                f"it is also marked required from stage '{model_field.required_at_stage}'",
+                model_field.required_at_stage, model_field.location,
+            )
 
     def _validation_gates(self, crm_object: CrmObject) -> Iterator[Gate]:
         stage_fields = self.stage_fields(crm_object.name)
@@ -291,6 +331,18 @@ def _rule_gates(rule: ValidationRule, stage_fields: frozenset[str]) -> Iterator[
             name, "validation", rule.id, f"{rule.id} requires it only at {where}", stage,
             rule.location,
         )
+
+
+def shared_index(org: Org, options: Options) -> RequirementIndex:
+    """The lint run's index (kept in the side inputs' memo), so that every rule and the roles'
+    tasks reuse its answers; a fresh one outside a lint run."""
+    memo: dict[str, Any] | None = getattr(options.get("_inputs"), "memo", None)
+    if memo is None:
+        return RequirementIndex(org)
+    index = memo.get("requirement-index")
+    if not isinstance(index, RequirementIndex) or index.org is not org:
+        index = memo["requirement-index"] = RequirementIndex(org)
+    return index
 
 
 def mentions_any(text: str | None, words: frozenset[str]) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from cfglint.budget import DEFAULT_CALIBRATION, Estimate, OrgBudget, replace_budget, tasks_budget
 from cfglint.model import Org, Role, SourceLocation
 from cfglint.roles import effective_roles
+from cfglint.rules._req_common import shared_index
 from cfglint.rules.base import Options, Problem
 from cfglint.tasks import Task, tasks_for
 
@@ -52,7 +53,7 @@ def role_tasks(org: Org, options: Options) -> tuple[dict[str, Role], bool, list[
         planned: tuple[dict[str, Role], bool, list[Task]] = memo["role-tasks"]
         return planned
     roles, inferred = effective_roles(org, getattr(inputs, "roles", None))
-    planned = (roles, inferred, tasks_for(org, roles))
+    planned = (roles, inferred, tasks_for(org, roles, index=shared_index(org, options)))
     if memo is not None:
         memo["role-tasks"] = planned
     return planned

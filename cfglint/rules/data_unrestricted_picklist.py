@@ -51,12 +51,14 @@ KIND_WORDS = {FieldType.PICKLIST: "picklist", FieldType.MULTIPICKLIST: "multi-se
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     for object_name in sorted(org.objects):
         crm_object = org.objects[object_name]
-        for field_name in sorted(crm_object.fields):
+        # Only picklists have restricted set (None otherwise): test it first, sort what is left.
+        unrestricted = sorted(
+            name for name, model_field in crm_object.fields.items()
+            if model_field.restricted is False and model_field.value_set_name is None
+            and model_field.custom and model_field.is_picklist
+        )
+        for field_name in unrestricted:
             model_field = crm_object.fields[field_name]
-            if not (model_field.is_picklist and model_field.custom):
-                continue
-            if model_field.restricted is not False or model_field.value_set_name is not None:
-                continue
             count = sum(1 for value in model_field.picklist_values if value.active)
             values = f"{count} value" + ("" if count == 1 else "s")
             yield Problem(

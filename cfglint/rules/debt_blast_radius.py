@@ -75,16 +75,22 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     dependency_graph = graph_for(org, graph)
     kinds = [NodeKind(kind) for kind in options["kinds"]]
     radii = dependency_graph.blast_radii()
-    for element_id in dependency_graph.nodes_of_kind(*kinds):
+    object_limit = int(options["max-object-dependents"])
+    other_limit = int(options["max-dependents"])
+    # Most elements have few dependents: test the radius against the smaller limit before
+    # sorting the ids and fetching the node, which copies its attributes.
+    floor = min(object_limit, other_limit)
+    wanted = {kind.value for kind in kinds}
+    for element_id in sorted(node_id for node_id, kind in dependency_graph.graph.nodes(data="kind")
+                             if kind in wanted and radii[node_id] > floor):
+        total = radii[element_id]
         node = dependency_graph.node(element_id)
-        limit = int(options["max-object-dependents" if node["kind"] == "object"
-                            else "max-dependents"])
-        if radii[element_id] <= limit or not node["declared"]:
+        limit = object_limit if node["kind"] == "object" else other_limit
+        if total <= limit or not node["declared"]:
             continue
         if not options["include-managed"] and _managed(element_id, node):
             continue
         counts = dependency_graph.dependent_counts(element_id)
-        total = radii[element_id]
         yield Problem(
             element_id=element_id,
             message=(f"{_words(node)} {element_id} has {total} dependents "

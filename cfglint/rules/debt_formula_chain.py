@@ -64,11 +64,9 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
 
     dependency_graph = graph_for(org, graph)
     limit = int(options["max-depth"])
-    for field_id in dependency_graph.nodes_of_kind(NodeKind.FIELD):
-        node = dependency_graph.node(field_id)
-        if not node.get("formula") or not node["declared"]:
-            continue
-        if not options["include-managed"] and is_namespaced(field_id.partition(".")[2]):
+    include_managed = options["include-managed"]
+    for field_id in _declared_formulas(dependency_graph.graph, NodeKind.FIELD.value):
+        if not include_managed and is_namespaced(field_id.partition(".")[2]):
             continue
         chain = dependency_graph.formula_chain(field_id)
         if len(chain) <= limit:
@@ -80,3 +78,13 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
             location=dependency_graph.location(field_id),
             data={"depth": len(chain), "max": limit, "chain": chain},
         )
+
+
+def _declared_formulas(nx_graph: Any, field_kind: str) -> list[str]:
+    """Ids of the formula fields the project defines, sorted. Read from the node data in place:
+    most fields are not formulas, and copying every field node's attributes cost more than the
+    chains."""
+    return sorted(
+        node_id for node_id, data in nx_graph.nodes(data=True)
+        if data.get("kind") == field_kind and data.get("formula") and data["declared"]
+    )

@@ -39,6 +39,7 @@ record up by its name or developer name with Get Records.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -79,10 +80,16 @@ _CHECKSUM_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     allowed = {value[:15] for value in options["allowed-ids"]}
-    for element_id, what, texts, location in sorted(_sources(org), key=lambda item: item[0]):
+    found = []
+    for element_id, what, texts, location in _sources(org):
         ids = [record_id for record_id in record_ids(texts) if record_id[:15] not in allowed]
         if ids:
-            yield _problem(element_id, what, ids, location)
+            found.append((element_id, what, ids, location))
+    # Sorted after the search, which keeps few sources: a stable sort gives the order that
+    # sorting every source first gave.
+    found.sort(key=operator.itemgetter(0))
+    for element_id, what, ids, location in found:
+        yield _problem(element_id, what, ids, location)
 
 
 def _sources(
@@ -90,10 +97,12 @@ def _sources(
 ) -> Iterator[tuple[str, str, list[str], SourceLocation | None]]:
     """(element id, how to name it, the texts to search, location) of everything with formulas
     or literal values."""
-    for field in org.fields():
-        texts = [text for text in (field.formula, field.default) if text]
-        if texts:
-            yield field.id, f"field {field.id}", texts, field.location
+    for crm_object in org.objects.values():  # org.fields(), without a generator per field
+        for field in crm_object.fields.values():
+            if field.formula or field.default:  # most fields have neither: no list for them
+                texts = [text for text in (field.formula, field.default) if text]
+                field_id = field.id
+                yield field_id, f"field {field_id}", texts, field.location
     for rule in org.validation_rules():
         if rule.formula:
             name = f"validation rule {rule.object_name}.{rule.name}"

@@ -79,15 +79,15 @@ _SUFFIX = re.compile("(" + "|".join(re.escape(suffix) for suffix in CUSTOM_SUFFI
 
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
-    noise = frozenset(word.lower() for word in options["noise-words"])
+    readings = _Readings(frozenset(word.lower() for word in options["noise-words"]))
     for _, crm_object in sorted(org.objects.items()):
-        for group, readings in _groups(crm_object, noise):
+        for group, readings_shown in _groups(crm_object, readings):
             if any(field.custom for field in group):
-                yield _problem(group, readings)
+                yield _problem(group, readings_shown)
 
 
 def _groups(
-    crm_object: CrmObject, noise: frozenset[str]
+    crm_object: CrmObject, readings: _Readings
 ) -> Iterator[tuple[list[Field], list[str]]]:
     """Fields that share a reading (directly or through another field), with the readings."""
     fields = [crm_object.fields[name] for name in sorted(crm_object.fields)]
@@ -99,23 +99,28 @@ def _groups(
             index = parent[index]
         return index
 
+    # Most fields share no reading with another: the loop keeps the first field per reading
+    # and does more only when a second one meets it.
     first_with: dict[str, int] = {}  # reading (compared form) -> first field that has it
-    shown_as: dict[str, str] = {}  # reading -> how the first field spells it
-    joining: set[str] = set()  # readings that two fields share
+    joining: dict[str, str] = {}  # readings that two fields share -> the first field's spelling
+    joined: set[int] = set()  # fields that share a reading with another
     for index, field in enumerate(fields):
-        for compared, shown in readings_of(field, noise).items():
-            other = first_with.setdefault(compared, index)
-            shown_as.setdefault(compared, shown)
-            if other != index and not derived(field, fields[other]):
+        for compared, _shown in readings.of(field):
+            other = first_with.get(compared)
+            if other is None:
+                first_with[compared] = index
+            elif other != index and not derived(field, fields[other]):
                 parent[root(index)] = root(other)
-                joining.add(compared)
+                if compared not in joining:
+                    joining[compared] = dict(readings.of(fields[other]))[compared]
+                joined.update((index, other))
     members: dict[int, list[Field]] = defaultdict(list)
-    for index, field in enumerate(fields):
-        members[root(index)].append(field)
+    for index in sorted(joined):
+        members[root(index)].append(fields[index])
     for root_index, group in sorted(members.items()):
         if len(group) > 1:
             shown_readings = sorted(
-                {shown_as[compared] for compared in joining
+                {shown for compared, shown in joining.items()
                  if root(first_with[compared]) == root_index}
             )
             yield group, shown_readings
@@ -164,14 +169,58 @@ def readings_of(field: Field, noise: frozenset[str]) -> dict[str, str]:
     """How the field's API name and label read once the differences that do not matter are
     removed: the words joined without spaces (compared, so that ``PostCode`` meets
     ``Postcode``) and with spaces (shown)."""
-    name = _SUFFIX.sub("", field.name)
-    name_words = [word.lower() for word in _NAME_WORD.findall(name)]
-    if not field.custom and len(name_words) > 1 and name_words[-1] == "id":
-        name_words.pop()  # AccountId is the standard lookup to Account
-    readings = [_reading(name_words, noise)]
-    if field.label:
-        readings.append(_reading(_LABEL_WORD.findall(field.label.lower()), noise))
-    return {"".join(words): " ".join(words) for words in readings if words}
+    return dict(_Readings(noise).of(field))
+
+
+class _Readings:
+    """Readings of fields, remembered per API name and per label for one run: the same names
+    and labels come back on object after object (``Name``, ``OwnerId``, a package's fields), and
+    splitting them into words is most of this rule's time."""
+
+    def __init__(self, noise: frozenset[str]) -> None:
+        self.noise = noise
+        self._of_name: dict[tuple[str, bool], tuple[str, str] | None] = {}
+        self._of_label: dict[str, tuple[str, str] | None] = {}
+        self._of_field: dict[tuple[str, bool, str | None], tuple[tuple[str, str], ...]] = {}
+
+    def of(self, field: Field) -> tuple[tuple[str, str], ...]:
+        """(compared, shown) of the name and then of the label; a label that compares like the
+        name replaces the name's shown form, as a later key of a dict would."""
+        key = (field.name, field.custom, field.label)
+        known = self._of_field.get(key)
+        if known is None:
+            known = self._of_field[key] = self._combined(field)
+        return known
+
+    def _combined(self, field: Field) -> tuple[tuple[str, str], ...]:
+        key = (field.name, field.custom)
+        if key not in self._of_name:
+            self._of_name[key] = _joined(_name_words(field.name, field.custom), self.noise)
+        of_name = self._of_name[key]
+        label = field.label
+        if not label:
+            return (of_name,) if of_name else ()
+        if label not in self._of_label:
+            self._of_label[label] = _joined(_LABEL_WORD.findall(label.lower()), self.noise)
+        of_label = self._of_label[label]
+        if not of_label:
+            return (of_name,) if of_name else ()
+        if not of_name or of_name[0] == of_label[0]:
+            return (of_label,)
+        return (of_name, of_label)
+
+
+def _name_words(name: str, custom: bool) -> list[str]:
+    words = [word.lower() for word in _NAME_WORD.findall(_SUFFIX.sub("", name))]
+    if not custom and len(words) > 1 and words[-1] == "id":
+        words.pop()  # AccountId is the standard lookup to Account
+    return words
+
+
+def _joined(words: Sequence[str], noise: frozenset[str]) -> tuple[str, str] | None:
+    """(compared, shown) of the words once the noise is gone; None when no word is left."""
+    kept = _reading(words, noise)
+    return ("".join(kept), " ".join(kept)) if kept else None
 
 
 def _reading(words: Sequence[str], noise: frozenset[str]) -> list[str]:

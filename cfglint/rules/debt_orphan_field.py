@@ -80,16 +80,15 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     # A marketing form says nothing about what reps see on a record.
     with_views = {view.object_name for view in org.views.values()
                   if view.kind is not ViewKind.FORM}
-    for field_id in dependency_graph.nodes_of_kind(NodeKind.FIELD):
+    include_managed = options["include-managed"]
+    for field_id in _unread_fields(nx_graph, NodeKind.FIELD.value):
         model_field = org.field(field_id)
         if model_field is None or not model_field.custom or model_field.system:
             continue
         object_name = model_field.object_name
         if object_name.endswith(CODE_OBJECT_SUFFIXES) or object_name not in with_views:
             continue
-        if not options["include-managed"] and is_namespaced(model_field.name):
-            continue
-        if nx_graph.pred[field_id]:  # something depends on it (cheaper than in_degree)
+        if not include_managed and is_namespaced(model_field.name):
             continue
         fill_rate = fill_rates.get(field_id) if fill_rates is not None else None
         if fill_rate is not None and fill_rate > limit:
@@ -100,6 +99,14 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
             location=model_field.location,
             data={"fill_rate": fill_rate},
         )
+
+
+def _unread_fields(nx_graph: Any, field_kind: str) -> list[str]:
+    """Ids of the field nodes nothing depends on, sorted. Most fields are read by something (a
+    view at least), so testing that first spares the model look-ups for them."""
+    pred = nx_graph.pred  # an empty entry: nothing depends on it (cheaper than in_degree)
+    return sorted(node_id for node_id, kind in nx_graph.nodes(data="kind")
+                  if kind == field_kind and not pred[node_id])
 
 
 def _message(field_id: str, has_usage: bool, fill_rate: float | None) -> str:

@@ -41,7 +41,7 @@ from typing import Any
 
 from cfglint.model import Org
 from cfglint.rules._pipe_common import sales_pipelines
-from cfglint.rules._req_common import RequirementIndex
+from cfglint.rules._req_common import shared_index
 from cfglint.rules.base import Options, Problem
 
 ID = "PIPE004"
@@ -61,7 +61,7 @@ OPTIONS: dict[str, Any] = {
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     maximum: int = options["max-required-at-create"]
-    index = RequirementIndex(org)
+    index = shared_index(org, options)
     gated_objects: dict[str, bool] = {}
     for pipeline in sales_pipelines(org):
         crm_object = org.objects.get(pipeline.object_name)

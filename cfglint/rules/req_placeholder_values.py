@@ -37,7 +37,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cfglint.model import CrmObject, Org, SourceLocation
-from cfglint.rules._req_common import RequirementIndex, percent, sorted_names
+from cfglint.rules._req_common import RequirementIndex, percent, shared_index, sorted_names
 from cfglint.rules.base import Options, Problem
 
 ID = "REQ004"
@@ -62,7 +62,7 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     usage = _field_usage(options)
     if not usage:
         return
-    index = RequirementIndex(org)
+    index = shared_index(org, options)
     for crm_object in index.objects():
         for name, location in _required_fields(index, crm_object).items():
             field_id = f"{crm_object.name}.{name}"

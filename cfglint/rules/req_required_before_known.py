@@ -49,7 +49,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cfglint.model import CrmObject, Org
-from cfglint.rules._req_common import Gate, RequirementIndex
+from cfglint.rules._req_common import Gate, RequirementIndex, shared_index
 from cfglint.rules.base import Options, Problem
 
 ID = "REQ003"
@@ -73,7 +73,7 @@ OPTIONS: dict[str, Any] = {
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     patterns = [str(pattern).casefold() for pattern in options["late-stage-name-patterns"]]
-    index = RequirementIndex(org)
+    index = shared_index(org, options)
     role_gates = _role_gates(org)
     for crm_object in index.objects():
         gates = _first_gate_per_field(index.gates(crm_object))

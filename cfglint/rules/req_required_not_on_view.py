@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cfglint.model import CrmObject, Org, View
-from cfglint.rules._req_common import RequirementIndex
+from cfglint.rules._req_common import shared_index
 from cfglint.rules.base import Options, Problem
 
 ID = "REQ002"
@@ -55,7 +55,7 @@ NAMED_PROFILES = 3
 
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
-    index = RequirementIndex(org)
+    index = shared_index(org, options)
     assigned = _assigned_profiles(org)
     for crm_object in index.objects():
         required = index.field_level_required(crm_object)

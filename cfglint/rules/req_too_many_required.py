@@ -51,7 +51,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cfglint.model import Org
-from cfglint.rules._req_common import RequirementIndex
+from cfglint.rules._req_common import shared_index
 from cfglint.rules.base import Options, Problem
 
 ID = "REQ001"
@@ -69,7 +69,7 @@ OPTIONS: dict[str, Any] = {
 
 def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     maximum: int = options["max-required"]
-    index = RequirementIndex(org)
+    index = shared_index(org, options)
     for crm_object in index.objects():
         burden = index.burden(crm_object)
         if len(burden.fields) <= maximum:

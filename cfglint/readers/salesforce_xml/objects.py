@@ -8,6 +8,7 @@ Business processes live with the pipelines in :mod:`~cfglint.readers.salesforce_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from lxml import etree
@@ -32,7 +33,16 @@ from cfglint.model import (
     salesforce_field_type,
 )
 from cfglint.readers.salesforce_xml import ElementContext, ElementHandler
-from cfglint.readers.xml import Node, as_integer, flag, is_true, stripped, text, texts
+from cfglint.readers.xml import (
+    Node,
+    as_integer,
+    child_texts,
+    flag,
+    is_true,
+    stripped,
+    text,
+    texts,
+)
 
 #: Child element of a Metadata API ``<CustomObject>`` -> the Metadata API type it embeds.
 EMBEDDED_TYPES: dict[str, str] = {
@@ -106,7 +116,7 @@ def handle_custom_field(element: etree._Element, context: ElementContext, org: O
         return
     # A field has some twenty settings: index its children once rather than search per setting.
     node = Node(element)
-    name = node.text("fullName") or context.name
+    name = node.texts.get("fullName") or context.name
     if "." in name:  # some tools write Object.Field as the fullName of a single field file
         name = name.rpartition(".")[2]
     location = context.location(element)
@@ -116,43 +126,57 @@ def handle_custom_field(element: etree._Element, context: ElementContext, org: O
     crm_object.fields[name] = parse_field(node, object_name, name, location)
 
 
+def _one_item_list(value: str) -> list[str]:
+    return [value]
+
+
+#: Field settings by element name: the Field attribute each sets and how its text converts
+#: (``None``: kept as written).
+_FIELD_SETTINGS: dict[str, tuple[str, Callable[[str], object] | None]] = {
+    "label": ("label", None),
+    "defaultValue": ("default", None),
+    "relationshipName": ("relationship_name", None),
+    "description": ("description", None),
+    "inlineHelpText": ("help_text", None),
+    "length": ("length", as_integer),
+    "precision": ("precision", as_integer),
+    "scale": ("scale", as_integer),
+    "visibleLines": ("visible_lines", as_integer),
+    "required": ("required", is_true),
+    "unique": ("unique", is_true),
+    "externalId": ("external_id", is_true),
+    "trackHistory": ("track_history", is_true),
+    "referenceTo": ("reference_to", _one_item_list),
+}
+
+
 def parse_field(node: Node, object_name: str, name: str, location: SourceLocation) -> Field:
-    setting = node.texts.get  # some twenty look-ups follow, most of settings the field lacks
-    source_type = setting("type")
-    formula = setting("formula")
+    settings = node.texts
+    source_type = settings.get("type")
+    formula = settings.get("formula")
     summary = source_type == "Summary"
     field_type = salesforce_field_type(source_type, has_formula=formula is not None or summary)
     custom = is_custom_name(name)
-    reference_to = setting("referenceTo")
     model_field = Field(
-        object_name=object_name,
-        name=name,
-        label=setting("label"),
+        object_name,
+        name,
         type=field_type,
         source_type=source_type,
         custom=custom,
-        required=is_true(setting("required")),
-        default=setting("defaultValue"),
         formula=formula or _summary_expression(node),
-        length=as_integer(setting("length")),
-        precision=as_integer(setting("precision")),
-        scale=as_integer(setting("scale")),
-        visible_lines=as_integer(setting("visibleLines")),
-        reference_to=[reference_to] if reference_to else [],
-        relationship_name=setting("relationshipName"),
-        description=setting("description"),
-        help_text=setting("inlineHelpText"),
-        unique=is_true(setting("unique")),
-        external_id=is_true(setting("externalId")),
-        track_history=is_true(setting("trackHistory")),
-        system=not custom and name in SYSTEM_FIELDS,
+        system=field_type is FieldType.AUTONUMBER or (not custom and name in SYSTEM_FIELDS),
         location=location,
     )
-    if field_type is FieldType.AUTONUMBER:
-        model_field.system = True
+    # Only the settings the file has, of the twenty a field can have: each keyword argument
+    # costs Field() more than setting an attribute, and most fields have five or six settings.
+    for tag, value in settings.items():
+        setting = _FIELD_SETTINGS.get(tag)
+        if setting is not None and value is not None:
+            attribute, convert = setting
+            setattr(model_field, attribute, value if convert is None else convert(value))
     if source_type == "MasterDetail":
         model_field.required = True  # a detail record cannot be saved without its master
-    if source_type in ("Picklist", "MultiselectPicklist") or node.child("valueSet") is not None:
+    if source_type in ("Picklist", "MultiselectPicklist") or "valueSet" in settings:
         _read_picklist(node, model_field)
     return model_field
 
@@ -176,7 +200,7 @@ def _read_picklist(node: Node, model_field: Field) -> None:
         definition = settings.child("valueSetDefinition")
         if definition is not None:
             model_field.picklist_values = [
-                picklist_value(Node(value)) for value in definition.iterchildren("value")
+                picklist_value(child_texts(value)) for value in definition.iterchildren("value")
             ]
         _apply_value_settings(value_set, model_field)
         return
@@ -189,7 +213,7 @@ def _read_picklist(node: Node, model_field: Field) -> None:
     model_field.restricted = legacy_settings.flag("restrictedPicklist")
     model_field.controlling_field = legacy_settings.text("controllingField")
     for value in legacy.iterchildren("picklistValues"):
-        legacy_value = picklist_value(Node(value))
+        legacy_value = picklist_value(child_texts(value))
         legacy_value.valid_for = [
             controlling
             for controlling_element in value.iterchildren("controllingFieldValues")
@@ -198,19 +222,22 @@ def _read_picklist(node: Node, model_field: Field) -> None:
         model_field.picklist_values.append(legacy_value)
 
 
-def picklist_value(node: Node) -> PicklistValue:
-    """A value of a field's value set, a global value set or a standard value set: the same
-    settings everywhere (each value has about five, hence one :class:`Node` pass)."""
-    setting = node.texts.get
+def picklist_value(settings: dict[str, str | None]) -> PicklistValue:
+    """A value of a field's value set, a global value set or a standard value set, from the
+    texts of its settings (:func:`~cfglint.readers.xml.child_texts`): the same settings
+    everywhere. Arguments by position: a value set can list thousands of values, and
+    PicklistValue() takes keywords at twice the cost."""
+    setting = settings.get
     name = setting("fullName") or ""
     default = setting("default")
     active = setting("isActive")
     return PicklistValue(
-        name=name,
-        label=setting("label") or name,
-        default=default is not None and default.lower() == "true",
-        active=active is None or active.lower() == "true",
-        color=setting("color"),
+        name,
+        setting("label") or name,
+        default is not None and default.lower() == "true",
+        active is None or active.lower() == "true",
+        [],
+        setting("color"),
     )
 
 
@@ -226,8 +253,9 @@ def _apply_value_settings(value_set: etree._Element, model_field: Field) -> None
             for controlling in setting.iterchildren("controllingFieldValue")
             if controlling.text
         )
-    for listed in model_field.picklist_values:
-        listed.valid_for = valid_for.get(listed.name, [])
+    if valid_for:  # else every value keeps the empty list it was made with
+        for listed in model_field.picklist_values:
+            listed.valid_for = valid_for.get(listed.name, [])
     if not model_field.picklist_values and valid_for:
         # Values from a global value set: keep the dependency for when they are resolved.
         model_field.picklist_values = [

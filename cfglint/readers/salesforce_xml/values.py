@@ -128,7 +128,7 @@ def _read_value_set(element: etree._Element, context: ElementContext, standard: 
         child_name = child_element.tag
         if child_name == value_tag:
             node = Node(child_element)
-            value_set.values.append(picklist_value(node))
+            value_set.values.append(picklist_value(node.texts))
             if with_stages:
                 value_set.stages.append(_stage(node))
         elif child_name == "sorted":
