@@ -484,3 +484,42 @@ def test_pipelines_rules_roles_actions_and_value_sets(tmp_path: Path) -> None:
     assert {d.element_id for d in graph.dependents("Opportunity.StageName=Proposal")} == {
         proposal
     }
+
+
+# --- the builder writes networkx's dicts itself ---------------------------------------------
+
+
+def _rebuilt_through_networkx(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The same nodes and edges, in the same order, added through networkx's public methods."""
+    rebuilt = nx.MultiDiGraph()
+    rebuilt.add_nodes_from(graph.nodes(data=True))
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        rebuilt.add_edge(source, target, key=key, **data)
+    return rebuilt
+
+
+def _layout(graph: nx.MultiDiGraph) -> list[object]:
+    """Nodes and successors as networkx stores them, with the order of every dict made visible.
+    (The order of predecessors follows the order edges were added in, which a rebuild from the
+    finished graph cannot repeat: they are compared as contents.)"""
+    def ordered(adjacency: dict[str, dict[str, dict[str, dict[str, object]]]]) -> list[object]:
+        return [(node, [(other, list(edges.items())) for other, edges in neighbours.items()])
+                for node, neighbours in adjacency.items()]
+
+    return [list(graph._node.items()), ordered(graph._succ), graph._pred]
+
+
+@pytest.mark.parametrize("project", ["acme-sfdx", "acme-mdapi", "graph/flow-loop",
+                                     "hubspot-yaml", "NPSP"])
+def test_built_graph_is_what_networkx_itself_would_store(project: str) -> None:
+    # The builder fills _node, _succ and _pred directly for speed; a networkx release that
+    # stores graphs differently must fail here rather than give wrong answers.
+    root = (corpus_path("sfdc", "SalesforceFoundation__NPSP") if project == "NPSP"
+            else FIXTURES / project)
+    graph = build_graph(read(root)).graph
+    rebuilt = _rebuilt_through_networkx(graph)
+    assert graph.number_of_edges() > 0
+    assert _layout(graph) == _layout(rebuilt)
+    for source, targets in graph._succ.items():
+        for target, edges in targets.items():
+            assert graph._pred[target][source] is edges  # one key dict, shared both ways
