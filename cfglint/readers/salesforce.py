@@ -24,6 +24,7 @@ from cfglint.readers import mdapi, sfdx
 from cfglint.readers.metadata_types import SOURCE_CODE_SUFFIXES, MetadataFile, classify
 from cfglint.readers.salesforce_describe import DescribeFiles
 from cfglint.readers.salesforce_xml import HANDLERS, ElementContext, finalize
+from cfglint.readers.salesforce_xml.objects import add_custom_field
 from cfglint.readers.walk import walk_files
 from cfglint.readers.xml import XmlError, line_of, local_name, parse_xml_bytes
 from cfglint.suppress import scan_suppressions
@@ -58,8 +59,12 @@ def looks_like_salesforce(path: Path) -> bool:
     return False
 
 
-def read_salesforce(path: Path, progress: ProgressCallback | None = None) -> Org:
-    """Read every metadata file under ``path`` into one :class:`Org`."""
+def read_salesforce(
+    path: Path, progress: ProgressCallback | None = None, *, jobs: int | None = None
+) -> Org:
+    """Read every metadata file under ``path`` into one :class:`Org`. Field files are read by
+    ``jobs`` worker processes where that pays (see :mod:`cfglint.readers.salesforce_fields`;
+    ``None``: as many as the machine has cores, ``1``: none)."""
     org = Org(platform="salesforce", source_format="sfdx", root=str(path))
     project = sfdx.read_project(path, org)
     walked = list(walk_files(path))
@@ -72,12 +77,21 @@ def read_salesforce(path: Path, progress: ProgressCallback | None = None) -> Org
     # A pulled snapshot keeps sObject describes beside the metadata (docs/pull.md): merged
     # once every metadata file is read, since metadata wins over describe.
     describes = DescribeFiles()
-    for index, (relative, absolute) in enumerate(files):
-        if progress is not None:
-            progress(index, len(files))
-        if relative.endswith(".json") and describes.accept(relative, absolute, org):
-            continue
-        _read_file(relative, absolute, org, formats)
+    from cfglint.readers.salesforce_fields import FieldReadAhead
+
+    with FieldReadAhead(files, jobs) as read_ahead:
+        for index, (relative, absolute) in enumerate(files):
+            if progress is not None:
+                progress(index, len(files))
+            if relative.endswith(".json") and describes.accept(relative, absolute, org):
+                continue
+            model_field = read_ahead.take(relative)
+            if model_field is None:
+                _read_file(relative, absolute, org, formats)
+            else:  # a plain SFDX field file, read by a worker process
+                org.files_read.append(relative)
+                formats.add("sfdx")
+                add_custom_field(model_field, org)
     org.source_format = "+".join(sorted(formats, reverse=True)) or "sfdx"
     describes.merge(org)
     finalize(org)
@@ -148,7 +162,7 @@ def _read_file(relative: str, absolute: str, org: Org, formats: set[str]) -> Non
         org.skipped.append(SkippedFile(relative, SkipReason.PARSE_ERROR, "unexpected root"))
         return
     org.files_read.append(relative)
-    handler(root, _context(metadata_file, absolute), org)
+    handler(root, element_context(metadata_file, absolute), org)
 
 
 def _unclassified(relative: str, file_name: str) -> SkippedFile:
@@ -164,15 +178,12 @@ def _unclassified(relative: str, file_name: str) -> SkippedFile:
 
 def _load(relative: str, absolute: str, org: Org) -> etree._Element | None:
     try:
-        data = _read_bytes(absolute)
+        data = read_bytes(absolute)
     except OSError as error:
         org.problem(ProblemKind.UNREADABLE, f"cannot read file: {error.strerror}", relative)
         org.skipped.append(SkippedFile(relative, SkipReason.PARSE_ERROR, "unreadable"))
         return None
-    # Suppressions live in comments, so a file without one needs no scan. A comment needs a
-    # "!", and looking for one byte costs a tenth of looking for "<!--" in the many files
-    # that have none.
-    if b"!" in data and b"<!--" in data and b"cfglint:" in data:
+    if may_suppress(data):
         org.suppressions.extend(scan_suppressions(relative, data.decode("utf-8", "replace")))
     if b"NAMESPACE" in data:
         data = _replace_tokens(data)
@@ -184,7 +195,14 @@ def _load(relative: str, absolute: str, org: Org) -> etree._Element | None:
         return None
 
 
-def _read_bytes(absolute: str) -> bytes:
+def may_suppress(data: bytes) -> bool:
+    """Whether a file may hold a suppression comment, which then needs a scan. A comment needs
+    a "!", and looking for one byte costs a tenth of looking for "<!--" in the many files that
+    have none."""
+    return b"!" in data and b"<!--" in data and b"cfglint:" in data
+
+
+def read_bytes(absolute: str) -> bytes:
     """The whole file, read with plain system calls: a file object costs more to set up than
     reading a small metadata file takes, and a project has thousands of them."""
     descriptor = os.open(absolute, os.O_RDONLY)
@@ -211,7 +229,7 @@ def _replace_tokens(data: bytes) -> bytes:
     return data
 
 
-def _context(metadata_file: MetadataFile, absolute: str) -> ElementContext:
+def element_context(metadata_file: MetadataFile, absolute: str) -> ElementContext:
     name = _strip_tokens(metadata_file.name)
     object_name = _strip_tokens(metadata_file.object_name) if metadata_file.object_name else None
     code = None

@@ -116,14 +116,38 @@ def handle_custom_field(element: etree._Element, context: ElementContext, org: O
         return
     # A field has some twenty settings: index its children once rather than search per setting.
     node = Node(element)
-    name = node.texts.get("fullName") or context.name
-    if "." in name:  # some tools write Object.Field as the fullName of a single field file
-        name = name.rpartition(".")[2]
+    name = _field_name(node, context)
     location = context.location(element)
     crm_object = org.objects.get(object_name) or org.ensure_object(object_name, location)
     if name in crm_object.fields:
         return  # first definition wins; see cfglint.readers.salesforce
     crm_object.fields[name] = parse_field(node, object_name, name, location)
+
+
+def read_custom_field(element: etree._Element, object_name: str, context: ElementContext) -> Field:
+    """The field a ``<CustomField>`` element defines, without adding it to a model: a worker
+    process reads field files this way (:mod:`cfglint.readers.salesforce_fields`) and the main
+    process adds the result with :func:`add_custom_field`."""
+    node = Node(element)
+    return parse_field(node, object_name, _field_name(node, context), context.location(element))
+
+
+def add_custom_field(model_field: Field, org: Org) -> None:
+    """What :func:`handle_custom_field` does with the field it reads, for a field read by
+    :func:`read_custom_field`."""
+    org.occurrences["fields"] += 1
+    object_name = model_field.object_name
+    crm_object = org.objects.get(object_name) or org.ensure_object(object_name,
+                                                                   model_field.location)
+    if model_field.name not in crm_object.fields:  # first definition wins
+        crm_object.fields[model_field.name] = model_field
+
+
+def _field_name(node: Node, context: ElementContext) -> str:
+    name = node.texts.get("fullName") or context.name
+    if "." in name:  # some tools write Object.Field as the fullName of a single field file
+        name = name.rpartition(".")[2]
+    return name
 
 
 def _one_item_list(value: str) -> list[str]:
