@@ -10,7 +10,10 @@ measures, in that one process:
   read and checked again), through the cache (``cfglint lint`` with its default cache under a
   temporary cache directory), on a copy of the project so that the corpus itself is never
   touched;
-- the child's **peak memory** (maximum resident set size).
+- the child's **peak memory** (maximum resident set size), and that of the largest worker
+  process that read field files for it;
+- the read once more with no worker processes (``CFGLINT_JOBS=1``), and the cold ratio that
+  read would give (``ratio 1 job``): what a one-core machine sees.
 
 Each time is the fastest of ``--repeat`` runs. The command-line rows (``cli cold`` / ``cli warm``)
 time the real ``cfglint lint`` as a user runs it, process start-up included. Then the scaling
@@ -100,6 +103,18 @@ def cold_split(root: Path, repeat: int) -> dict[str, float]:
     return row
 
 
+def serial_read_seconds(root: Path, repeat: int) -> float:
+    """The read with no worker processes, as on a one-core machine or with CFGLINT_JOBS=1."""
+    os.environ["CFGLINT_JOBS"] = "1"
+    try:
+        seconds, org = fastest(repeat, lambda: read(root))
+    finally:
+        del os.environ["CFGLINT_JOBS"]
+    del org
+    gc.collect()
+    return seconds
+
+
 def cli_seconds(root: Path, repeat: int, *arguments: str, before: Callable[[], None] | None = None,
                 environment: dict[str, str] | None = None) -> float:
     def run() -> None:
@@ -152,6 +167,10 @@ def measure(name: str, root: Path, repeat: int, queue: Any) -> None:
                            **cold_split(root, repeat)}
     row["ratio"] = row["cold"] / floor
     row["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The field-reading workers (the largest of them; none for a small project).
+    row["worker_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    row["read_1_job"] = serial_read_seconds(root, repeat)
+    row["ratio_1_job"] = (row["cold"] - row["read"] + row["read_1_job"]) / floor
     with tempfile.TemporaryDirectory() as scratch:
         # The command-line runs work on a copy: touching a file must never change the corpus.
         copy = Path(scratch) / "project"
@@ -194,9 +213,10 @@ def synthetic_root(directory: Path, size: str) -> Path:
 COLUMNS = [("target", "target", "<8"), ("files", "files", ">8"), ("floor", "floor s", ">9.3f"),
            ("read", "read", ">8.3f"), ("graph", "graph", ">8.3f"), ("rules", "rules", ">8.3f"),
            ("output", "output", ">8.3f"), ("cold", "cold s", ">8.3f"), ("ratio", "ratio", ">7.2f"),
+           ("read_1_job", "read 1 job", ">11.3f"), ("ratio_1_job", "ratio 1 job", ">12.2f"),
            ("cli_cold", "cli cold", ">9.3f"), ("cli_warm", "cli warm", ">9.3f"),
            ("cli_touched", "touched", ">9.3f"), ("cli_edited", "edited", ">9.3f"),
-           ("peak_mb", "peak MB", ">9.0f")]
+           ("peak_mb", "peak MB", ">9.0f"), ("worker_mb", "worker MB", ">10.0f")]
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
