@@ -96,11 +96,10 @@ class FieldReadAhead:
 
     def take(self, relative: str) -> Field | None:
         """The field read from ``relative`` by a worker, or ``None``."""
-        if self.position == len(self.sent) or self.sent[self.position][0] != relative:
+        if self.pool is None or self.position == len(self.sent) or (
+                self.sent[self.position][0] != relative):
             return None
         self.position += 1
-        if self.pool is None:
-            return None
         return next(self.results)
 
 

@@ -110,31 +110,24 @@ def handle_custom_object(element: etree._Element, context: ElementContext, org: 
 
 
 def handle_custom_field(element: etree._Element, context: ElementContext, org: Org) -> None:
-    org.occurrences["fields"] += 1
     object_name = context.object_name
     if object_name is None:
+        org.occurrences["fields"] += 1  # counted, but a field needs its object
         return
-    # A field has some twenty settings: index its children once rather than search per setting.
-    node = Node(element)
-    name = _field_name(node, context)
-    location = context.location(element)
-    crm_object = org.objects.get(object_name) or org.ensure_object(object_name, location)
-    if name in crm_object.fields:
-        return  # first definition wins; see cfglint.readers.salesforce
-    crm_object.fields[name] = parse_field(node, object_name, name, location)
+    add_custom_field(read_custom_field(element, object_name, context), org)
 
 
 def read_custom_field(element: etree._Element, object_name: str, context: ElementContext) -> Field:
-    """The field a ``<CustomField>`` element defines, without adding it to a model: a worker
-    process reads field files this way (:mod:`cfglint.readers.salesforce_fields`) and the main
-    process adds the result with :func:`add_custom_field`."""
+    """The field a ``<CustomField>`` element defines, without adding it to a model (a worker
+    process reads field files this way: :mod:`cfglint.readers.salesforce_fields`)."""
+    # A field has some twenty settings: index its children once rather than search per setting.
     node = Node(element)
     return parse_field(node, object_name, _field_name(node, context), context.location(element))
 
 
 def add_custom_field(model_field: Field, org: Org) -> None:
-    """What :func:`handle_custom_field` does with the field it reads, for a field read by
-    :func:`read_custom_field`."""
+    """Add a field :func:`read_custom_field` read: the first definition of a field wins, and
+    the first field of an object the project does not declare creates it."""
     org.occurrences["fields"] += 1
     object_name = model_field.object_name
     crm_object = org.objects.get(object_name) or org.ensure_object(object_name,
