@@ -53,7 +53,7 @@ import enum
 import functools
 import re
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -181,10 +181,18 @@ class DependencyGraph:
     def kind_of(self, element_id: str) -> NodeKind:
         return NodeKind(self.graph.nodes[element_id]["kind"])
 
-    def nodes_of_kind(self, *kinds: NodeKind) -> list[str]:
-        """Ids of every node of these kinds, sorted."""
+    def nodes_of_kind(
+        self, *kinds: NodeKind, where: Callable[[str, dict[str, Any]], object] | None = None
+    ) -> list[str]:
+        """Ids of every node of these kinds, sorted; with ``where``, only those it accepts
+        given the id and the node's attributes (read in place, not copied as :meth:`node`
+        copies them: rules filter every field of an org this way)."""
         wanted = {kind.value for kind in kinds}
-        return sorted(node for node, data in self.graph._node.items() if data.get("kind") in wanted)
+        nodes = self.graph._node.items()
+        if where is None:
+            return sorted(node for node, data in nodes if data.get("kind") in wanted)
+        return sorted(node for node, data in nodes
+                      if data.get("kind") in wanted and where(node, data))
 
     def edge_kinds(self, source: str, target: str) -> list[str]:
         """Kinds of the edges ``source -> target``, in :class:`EdgeKind` order."""

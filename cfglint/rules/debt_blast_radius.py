@@ -80,9 +80,8 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     # Most elements have few dependents: test the radius against the smaller limit before
     # sorting the ids and fetching the node, which copies its attributes.
     floor = min(object_limit, other_limit)
-    wanted = {kind.value for kind in kinds}
-    for element_id in sorted(node_id for node_id, kind in dependency_graph.graph.nodes(data="kind")
-                             if kind in wanted and radii[node_id] > floor):
+    for element_id in dependency_graph.nodes_of_kind(
+            *kinds, where=lambda node_id, _: radii[node_id] > floor):
         total = radii[element_id]
         node = dependency_graph.node(element_id)
         limit = object_limit if node["kind"] == "object" else other_limit

@@ -65,7 +65,8 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     dependency_graph = graph_for(org, graph)
     limit = int(options["max-depth"])
     include_managed = options["include-managed"]
-    for field_id in _declared_formulas(dependency_graph.graph, NodeKind.FIELD.value):
+    for field_id in dependency_graph.nodes_of_kind(
+            NodeKind.FIELD, where=lambda _, data: data.get("formula") and data["declared"]):
         if not include_managed and is_namespaced(field_id.partition(".")[2]):
             continue
         chain = dependency_graph.formula_chain(field_id)
@@ -79,12 +80,3 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
             data={"depth": len(chain), "max": limit, "chain": chain},
         )
 
-
-def _declared_formulas(nx_graph: Any, field_kind: str) -> list[str]:
-    """Ids of the formula fields the project defines, sorted. Read from the node data in place:
-    most fields are not formulas, and copying every field node's attributes cost more than the
-    chains."""
-    return sorted(
-        node_id for node_id, data in nx_graph.nodes(data=True)
-        if data.get("kind") == field_kind and data.get("formula") and data["declared"]
-    )

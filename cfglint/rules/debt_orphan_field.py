@@ -76,12 +76,15 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
     dependency_graph = graph_for(org, graph)
     fill_rates = _fill_rates(options)
     limit = float(options["max-fill-rate"])
-    nx_graph = dependency_graph.graph
+    predecessors = dependency_graph.graph.pred
     # A marketing form says nothing about what reps see on a record.
     with_views = {view.object_name for view in org.views.values()
                   if view.kind is not ViewKind.FORM}
     include_managed = options["include-managed"]
-    for field_id in _unread_fields(nx_graph, NodeKind.FIELD.value):
+    # Most fields are read by something (a view at least): testing that first spares the model
+    # look-ups for them. An empty predecessor entry: nothing depends on the field.
+    for field_id in dependency_graph.nodes_of_kind(
+            NodeKind.FIELD, where=lambda node_id, _: not predecessors[node_id]):
         model_field = org.field(field_id)
         if model_field is None or not model_field.custom or model_field.system:
             continue
@@ -99,14 +102,6 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
             location=model_field.location,
             data={"fill_rate": fill_rate},
         )
-
-
-def _unread_fields(nx_graph: Any, field_kind: str) -> list[str]:
-    """Ids of the field nodes nothing depends on, sorted. Most fields are read by something (a
-    view at least), so testing that first spares the model look-ups for them."""
-    pred = nx_graph.pred  # an empty entry: nothing depends on it (cheaper than in_degree)
-    return sorted(node_id for node_id, kind in nx_graph.nodes(data="kind")
-                  if kind == field_kind and not pred[node_id])
 
 
 def _message(field_id: str, has_usage: bool, fill_rate: float | None) -> str:
