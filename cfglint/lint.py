@@ -82,6 +82,7 @@ def run_rules(
     findings: list[Finding] = []
     skipped: dict[str, str] = {}
     available = side_inputs.available()
+    side_inputs.memo.clear()  # what it holds was derived from the model of an earlier run
     for rule_id, rule in enabled.items():
         missing = [need for need in rule.spec.needs if need not in available]
         if missing:

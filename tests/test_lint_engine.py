@@ -259,3 +259,23 @@ def test_a_broken_ruleset_file_is_still_checked_against_the_schema(project: Path
                                       str(project / "mine.yaml")])
     assert result.exit_code == 2
     assert "mine.yaml:2" in result.output and "select" in result.output
+
+
+def test_side_inputs_used_again_answer_for_the_new_org() -> None:
+    # Rules share what they derive from a model through the side inputs' memo; a second run
+    # with the same side inputs must not reuse what the first derived from another org.
+    from cfglint.config import CommandLineOverrides, load_settings
+    from cfglint.lint import SideInputs, lint
+    from cfglint.readers import read
+    from tests.conftest import FIXTURES
+
+    def findings(name: str, side_inputs: SideInputs) -> list[tuple[str, str]]:
+        root = FIXTURES / "rules" / name
+        result = lint(read(root), load_settings(root, CommandLineOverrides()),
+                      root=root.as_posix(), side_inputs=side_inputs)
+        return [(finding.rule_id, finding.message) for finding in result.findings]
+
+    shared = SideInputs()
+    findings("REQ001", shared)
+    assert findings("REQ003", shared) == findings("REQ003", SideInputs())
+    assert any(rule_id == "REQ003" for rule_id, _ in findings("REQ003", SideInputs()))

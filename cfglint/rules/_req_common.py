@@ -18,10 +18,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TypeVar
 
 from cfglint.model import (
     Behavior,
@@ -37,7 +37,7 @@ from cfglint.model import (
 )
 from cfglint.readers.salesforce_xml.objects import SYSTEM_FIELDS
 from cfglint.readers.salesforce_xml.values import STAGE_FIELDS
-from cfglint.rules.base import Options
+from cfglint.rules.base import Options, run_memo
 
 #: Objects whose records come from code or deployments, not from a person at a form: custom
 #: metadata types, platform events, big objects. Custom settings end in ``__c`` like any custom
@@ -117,6 +117,10 @@ class Burden:
     view: View | None
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
 class RequirementIndex:
     """Per-object lookups over one org, built once per rule run so rules stay linear.
 
@@ -168,6 +172,18 @@ class RequirementIndex:
         known = self._stage_fields[object_name] = frozenset(name.lower() for name in names)
         return known
 
+    @staticmethod
+    def _remembered(memo: dict[K, list[V]], key: K, own: bool,
+                    compute: Callable[[], list[V]]) -> list[V]:
+        """``compute()``, remembered under ``key`` when the answer is about the org's own
+        object; a copy either way, since callers may extend what they get."""
+        if not own:
+            return compute()
+        known = memo.get(key)
+        if known is None:
+            known = memo[key] = compute()
+        return list(known)
+
     def _is_own(self, crm_object: CrmObject) -> bool:
         """Whether answers about the object may be remembered by its name: it is the org's
         (a planner may make up an empty object for a name the project does not define)."""
@@ -190,33 +206,25 @@ class RequirementIndex:
         return not has_default
 
     def field_level_required(self, crm_object: CrmObject) -> list[str]:
-        own = self._is_own(crm_object)
-        known = self._field_level.get(crm_object.name) if own else None
-        if known is None:
-            known = sorted_names(
+        def required() -> list[str]:
+            return sorted_names(
                 name for name, model_field in crm_object.fields.items()
                 if model_field.required and self.typed_by_person(crm_object, name)
             )
-            if own:
-                self._field_level[crm_object.name] = known
-        return list(known)  # a copy: callers may extend what they get
+
+        return self._remembered(self._field_level, crm_object.name, self._is_own(crm_object),
+                                required)
 
     def required_items(self, crm_object: CrmObject, view: View) -> list[ViewItem]:
         """Items a form requires at create: required, typed by a person, no stage condition."""
-        key = (crm_object.name, view.id)
-        own = self._is_own(crm_object) and self.org.views.get(key[1]) is view
-        known = self._required_items.get(key) if own else None
-        if known is None:
-            stage_fields = self.stage_fields(crm_object.name)
-            known = [
-                item for item in view.items()
-                if item.behavior is Behavior.REQUIRED
-                and not mentions_any(item.visibility, stage_fields)
-                and self.typed_by_person(crm_object, item.field)
-            ]
-            if own:
-                self._required_items[key] = known
-        return list(known)
+        own = self._is_own(crm_object) and self.org.views.get(view.id) is view
+        stage_fields = self.stage_fields(crm_object.name)
+        return self._remembered(self._required_items, (crm_object.name, view.id), own, lambda: [
+            item for item in view.items()
+            if item.behavior is Behavior.REQUIRED
+            and not mentions_any(item.visibility, stage_fields)
+            and self.typed_by_person(crm_object, item.field)
+        ])
 
     def burden(self, crm_object: CrmObject) -> Burden:
         """Field-level required fields plus the required items of the heaviest single form.
@@ -252,18 +260,12 @@ class RequirementIndex:
 
     def gates(self, crm_object: CrmObject) -> list[Gate]:
         """Every stage gate the configuration sets on the object's fields, in a stable order."""
-        own = self._is_own(crm_object)
-        known = self._gates.get(crm_object.name) if own else None
-        if known is None:
-            known = [
-                *self._stage_gates(crm_object.name),
-                *self._field_gates(crm_object),
-                *self._validation_gates(crm_object),
-                *self._view_gates(crm_object),
-            ]
-            if own:
-                self._gates[crm_object.name] = known
-        return list(known)
+        return self._remembered(self._gates, crm_object.name, self._is_own(crm_object), lambda: [
+            *self._stage_gates(crm_object.name),
+            *self._field_gates(crm_object),
+            *self._validation_gates(crm_object),
+            *self._view_gates(crm_object),
+        ])
 
     def _stage_gates(self, object_name: str) -> Iterator[Gate]:
         for pipeline in self.pipelines.get(object_name, ()):
@@ -334,15 +336,9 @@ def _rule_gates(rule: ValidationRule, stage_fields: frozenset[str]) -> Iterator[
 
 
 def shared_index(org: Org, options: Options) -> RequirementIndex:
-    """The lint run's index (kept in the side inputs' memo), so that every rule and the roles'
-    tasks reuse its answers; a fresh one outside a lint run."""
-    memo: dict[str, Any] | None = getattr(options.get("_inputs"), "memo", None)
-    if memo is None:
-        return RequirementIndex(org)
-    index = memo.get("requirement-index")
-    if not isinstance(index, RequirementIndex) or index.org is not org:
-        index = memo["requirement-index"] = RequirementIndex(org)
-    return index
+    """The lint run's index, so that every rule and the roles' tasks reuse its answers; a
+    fresh one outside a lint run."""
+    return run_memo(options, "requirement-index", lambda: RequirementIndex(org))
 
 
 def mentions_any(text: str | None, words: frozenset[str]) -> bool:

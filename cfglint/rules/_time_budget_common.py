@@ -4,13 +4,12 @@ and turn an estimate over budget into a problem."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from cfglint.budget import DEFAULT_CALIBRATION, Estimate, OrgBudget, replace_budget, tasks_budget
 from cfglint.model import Org, Role, SourceLocation
 from cfglint.roles import effective_roles
 from cfglint.rules._req_common import shared_index
-from cfglint.rules.base import Options, Problem
+from cfglint.rules.base import Options, Problem, run_memo
 from cfglint.tasks import Task, tasks_for
 
 BUDGET_OPTION = "budget-seconds"
@@ -47,16 +46,11 @@ def over_budget(org: Org, options: Options, kind: str) -> Iterator[tuple[Estimat
 def role_tasks(org: Org, options: Options) -> tuple[dict[str, Role], bool, list[Task]]:
     """(roles, inferred?, every role's tasks): planned once per lint run and shared through the
     run's memo, since TIME001–004 all start from the same tasks."""
-    inputs = options.get("_inputs")
-    memo: dict[str, Any] | None = getattr(inputs, "memo", None)
-    if memo is not None and "role-tasks" in memo:
-        planned: tuple[dict[str, Role], bool, list[Task]] = memo["role-tasks"]
-        return planned
-    roles, inferred = effective_roles(org, getattr(inputs, "roles", None))
-    planned = (roles, inferred, tasks_for(org, roles, index=shared_index(org, options)))
-    if memo is not None:
-        memo["role-tasks"] = planned
-    return planned
+    def plan() -> tuple[dict[str, Role], bool, list[Task]]:
+        roles, inferred = effective_roles(org, getattr(options.get("_inputs"), "roles", None))
+        return roles, inferred, tasks_for(org, roles, index=shared_index(org, options))
+
+    return run_memo(options, "role-tasks", plan)
 
 
 def problem(result: Estimate, element_id: str, location: SourceLocation | None,

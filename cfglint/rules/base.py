@@ -9,9 +9,9 @@ name and configured severity. Rules never open files; they read the model and th
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from cfglint.model import Org, SourceLocation
 
@@ -68,6 +68,20 @@ def family_of(rule_id: str) -> str:
 
 
 Options = Mapping[str, Any]
+
+T = TypeVar("T")
+
+
+def run_memo(options: Options, key: str, build: Callable[[], T]) -> T:
+    """What ``build`` makes, made once per lint run: kept under ``key`` in the run's memo (the
+    side inputs' ``memo``) for every rule that asks; made afresh outside a lint run."""
+    memo: dict[str, Any] | None = getattr(options.get("_inputs"), "memo", None)
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    made: T = memo[key]
+    return made
 
 
 class CheckFunction(Protocol):
