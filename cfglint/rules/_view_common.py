@@ -85,17 +85,11 @@ def is_view_holder(profile: Profile) -> bool:
 
 def editable_fields(org: Org, view: View) -> list[str]:
     """Names of the fields people can type into on a view, each once, in view order."""
-    owner = f"{view.object_name}"
-    crm_object = org.objects.get(owner)
-    # The object's fields, looked up directly rather than through org.field's id parsing for
-    # every item; an owner name with a dot would split differently, so it keeps org.field.
-    own_fields = crm_object.fields if crm_object is not None else {}
     names: dict[str, None] = {}
     for item in view.items():
         if item.behavior not in EDITABLE_BEHAVIORS or item.field in names:
             continue
-        model_field = (org.field(f"{owner}.{item.field}") if "." in owner
-                       else own_fields.get(item.field))
+        model_field = org.field(f"{view.object_name}.{item.field}")
         if model_field is not None and (
             model_field.system or model_field.type in COMPUTED_TYPES
         ):

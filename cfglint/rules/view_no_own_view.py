@@ -118,9 +118,8 @@ def worked_objects(profile: Profile) -> set[str]:
         for permission in profile.object_permissions
         if permission.create or permission.edit
     }
-    # object_of inlined: a profile lists a permission for nearly every field of the org.
     objects.update(
-        permission.field.partition(".")[0]
+        object_of(permission.field)
         for permission in profile.field_permissions
         if permission.editable
     )
