@@ -819,22 +819,11 @@ class _Builder:
                      location=integration.location, subkind=integration.kind)
 
     def _field_nodes(self) -> None:
-        """A node per field, as :meth:`add` makes them (written out: this runs per field)."""
-        put_node = self.put_node
         for field_id, model_field in self.fields:
-            location = model_field.location
-            field_type = model_field.type
-            put_node(field_id, {
-                "kind": _FIELD,
-                "subkind": _FIELD_TYPES[field_type] or _FIELD,
-                "label": model_field.label or field_id,
-                "object": model_field.object_name,
-                "path": location.path if location else None,
-                "line": location.line if location else None,
-                "custom": model_field.custom,
-                "declared": True,
-                "formula": field_type is _FORMULA,
-            })
+            self.add(field_id, _FIELD, label=model_field.label, object_name=model_field.object_name,
+                     location=model_field.location, custom=model_field.custom,
+                     formula=model_field.type is _FORMULA,
+                     subkind=_FIELD_TYPES[model_field.type])
 
     def _value_sets(self) -> None:
         for value_set in self.org.value_sets.values():
