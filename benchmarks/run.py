@@ -13,7 +13,14 @@ measures, in that one process:
 - the child's **peak memory** (maximum resident set size), and that of the largest worker
   process that read field files for it;
 - the read once more with no worker processes (``CFGLINT_JOBS=1``), and the cold ratio that
-  read would give (``ratio 1 job``): what a one-core machine sees.
+  read would give (``ratio 1 job``): what a one-core machine sees;
+- a **bound**: what a cold lint would cost if building the model were all but free. The
+  ``bare read`` is the read with no worker processes and every metadata handler switched off
+  (finding, ordering, reading, checking and parsing every file, and nothing made of them);
+  ``texts`` is taking every text node out of every parsed document with one compiled XPath,
+  in C, which is less than any model builder can do; graph, rules and output are added as
+  measured. ``bound`` is that sum over the floor: the cold ratio this reader, graph and rules
+  cannot go below, however fast the model were built.
 
 Each time is the fastest of ``--repeat`` runs. The command-line rows (``cli cold`` / ``cli warm``)
 time the real ``cfglint lint`` as a user runs it, process start-up included. Then the scaling
@@ -40,6 +47,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from corpus_table import column_heading
 from lxml import etree
@@ -51,7 +59,10 @@ from cfglint.graph import build_graph
 from cfglint.lint import lint
 from cfglint.readers import read
 from cfglint.readers.metadata_types import classify
+from cfglint.readers.salesforce import read_bytes
+from cfglint.readers.salesforce_xml import HANDLERS
 from cfglint.readers.walk import walk_files
+from cfglint.readers.xml import XmlError, parse_xml_bytes
 
 NPSP = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "sfdc" / (
     "SalesforceFoundation__NPSP")
@@ -116,6 +127,40 @@ def serial_read_seconds(root: Path, repeat: int) -> float:
         del os.environ["CFGLINT_JOBS"]
 
 
+def bare_read_seconds(root: Path, repeat: int) -> float:
+    """The serial read with every metadata handler doing nothing: the reader's own cost of
+    finding, ordering, reading, checking and parsing each file, with no model made."""
+    def ignore(*_: object) -> None:
+        return None
+
+    with mock.patch.dict(HANDLERS, dict.fromkeys(HANDLERS, ignore)), \
+            mock.patch.dict(os.environ, {"CFGLINT_JOBS": "1"}):
+        return fastest(repeat, lambda: read(root))[0]
+
+
+_EVERY_TEXT = etree.XPath("//text()", smart_strings=False)
+
+
+def texts_seconds(root: Path, repeat: int) -> float:
+    """Taking every text node out of every document, in C, once each is parsed (parsing not
+    counted): the least a model builder does, as it must look at each value at least once."""
+    best = float("inf")
+    for _ in range(repeat):
+        total = 0.0
+        for relative, absolute in walk_files(root):
+            if classify(relative) is None:
+                continue
+            try:
+                document = parse_xml_bytes(read_bytes(absolute))
+            except (OSError, XmlError):
+                continue
+            start = time.perf_counter()
+            _EVERY_TEXT(document)
+            total += time.perf_counter() - start
+        best = min(best, total)
+    return best
+
+
 def cli_seconds(root: Path, repeat: int, *arguments: str, before: Callable[[], None] | None = None,
                 environment: dict[str, str] | None = None) -> float:
     def run() -> None:
@@ -173,6 +218,10 @@ def measure(name: str, root: Path, repeat: int, queue: Any) -> None:
     row["worker_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     row["read_1_job"] = serial_read_seconds(root, repeat)
     row["ratio_1_job"] = (row["cold"] - row["read"] + row["read_1_job"]) / floor
+    row["bare_read"] = bare_read_seconds(root, repeat)
+    row["texts"] = texts_seconds(root, repeat)
+    row["bound"] = (row["bare_read"] + row["texts"] + row["graph"] + row["rules"]
+                    + row["output"]) / floor
     with tempfile.TemporaryDirectory() as scratch:
         # The command-line runs work on a copy: touching a file must never change the corpus.
         copy = Path(scratch) / "project"
@@ -216,6 +265,8 @@ COLUMNS = [("target", "target", "<8"), ("files", "files", ">8"), ("floor", "floo
            ("read", "read", ">8.3f"), ("graph", "graph", ">8.3f"), ("rules", "rules", ">8.3f"),
            ("output", "output", ">8.3f"), ("cold", "cold s", ">8.3f"), ("ratio", "ratio", ">7.2f"),
            ("read_1_job", "read 1 job", ">11.3f"), ("ratio_1_job", "ratio 1 job", ">12.2f"),
+           ("bare_read", "bare read", ">10.3f"), ("texts", "texts", ">8.3f"),
+           ("bound", "bound", ">7.2f"),
            ("cli_cold", "cli cold", ">9.3f"), ("cli_warm", "cli warm", ">9.3f"),
            ("cli_touched", "touched", ">9.3f"), ("cli_edited", "edited", ">9.3f"),
            ("peak_mb", "peak MB", ">9.0f"), ("worker_mb", "worker MB", ">10.0f")]
