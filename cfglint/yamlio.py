@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 @dataclass(frozen=True)
@@ -107,3 +110,12 @@ def package_schema(name: str) -> dict[str, Any]:
     text = resources.files("cfglint.schemas").joinpath(name).read_text(encoding="utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+@functools.cache
+def package_validator(name: str) -> Draft202012Validator:
+    """A validator for the shipped schema ``name``, made once. jsonschema is imported here:
+    only a run with a file to validate needs it."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(package_schema(name))

@@ -24,7 +24,6 @@ from __future__ import annotations
 import codecs
 import datetime
 import difflib
-import functools
 import os
 import re
 from collections.abc import Iterator
@@ -75,10 +74,9 @@ from cfglint.model import (
     is_custom_name,
 )
 from cfglint.suppress import scan_suppressions
-from cfglint.yamlio import package_schema
+from cfglint.yamlio import package_schema, package_validator
 
 if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
 SOURCE_FORMAT = "cfglint-yaml"
@@ -441,16 +439,13 @@ def text_of(value: Any) -> str | None:
 # --- validation ---------------------------------------------------------------------------------
 
 
+#: The shipped JSON Schema this file is checked against.
+SCHEMA_NAME = "cfglint-yaml.schema.json"
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema of cfglint YAML, as shipped in the package."""
-    return package_schema("cfglint-yaml.schema.json")
-
-
-@functools.cache
-def _validator() -> Draft202012Validator:
-    from jsonschema import Draft202012Validator  # here: only a file to validate needs it
-
-    return Draft202012Validator(schema())
+    return package_schema(SCHEMA_NAME)
 
 
 @dataclass(frozen=True)
@@ -464,7 +459,7 @@ class _Violation:
 def validate(document: YamlDocument, org: Org) -> bool:
     """Report schema violations and cut out what holds them; False when nothing is usable."""
     violations = sorted(
-        (violation for error in _validator().iter_errors(document.data)
+        (violation for error in package_validator(SCHEMA_NAME).iter_errors(document.data)
          for violation in _violations(error)),
         key=lambda violation: (document.line(violation.at), violation.message),
     )
@@ -482,7 +477,7 @@ def validate(document: YamlDocument, org: Org) -> bool:
     # Deepest and last first, so that removing a list item does not shift a later cut's path.
     for cut in sorted((cut for cut in cuts if cut is not None), key=_cut_order, reverse=True):
         _cut(document.data, cut)
-    return not violations or not any(_validator().iter_errors(document.data))
+    return not violations or not any(package_validator(SCHEMA_NAME).iter_errors(document.data))
 
 
 def _cut_order(at: NodePath) -> tuple[tuple[int, str], ...]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +31,9 @@ from cfglint.readers.native import (
     parse_role,
     record_type_id,
 )
-from cfglint.yamlio import package_schema
+from cfglint.yamlio import package_schema, package_validator
 
 if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
 ROLES_VERSION = 1
@@ -116,23 +114,20 @@ def _load(path: Path, where: str) -> YamlDocument:
     return document
 
 
+#: The shipped JSON Schema this file is checked against.
+SCHEMA_NAME = "roles.schema.json"
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema of the roles file, as shipped in the package."""
-    return package_schema("roles.schema.json")
-
-
-@functools.cache
-def _validator() -> Draft202012Validator:
-    from jsonschema import Draft202012Validator  # here: only a file to validate needs it
-
-    return Draft202012Validator(schema())
+    return package_schema(SCHEMA_NAME)
 
 
 def _validate(document: YamlDocument) -> None:
     errors = sorted(
         (
             (document.line(at), message)
-            for error in _validator().iter_errors(document.data)
+            for error in package_validator(SCHEMA_NAME).iter_errors(document.data)
             for at, message in _messages(error)
         ),
     )

@@ -18,7 +18,6 @@ is a mapping of field id to :class:`FieldUsage`, whose figures are attributes
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,10 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from cfglint.readers import InputError
 from cfglint.readers.native import NodePath, YamlLoadError, dotted, load_document
-from cfglint.yamlio import package_schema
+from cfglint.yamlio import package_schema, package_validator
 
 if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
 USAGE_VERSION = 1
@@ -107,7 +105,8 @@ def load_usage(path: Path) -> Usage:
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{where}: cannot read usage file: {error}", HINT) from None
     data = _parse(where, text)
-    errors = sorted(_validator().iter_errors(data), key=lambda error: list(error.absolute_path))
+    errors = sorted(package_validator(SCHEMA_NAME).iter_errors(data),
+                    key=lambda error: list(error.absolute_path))
     if errors:
         raise InputError(_schema_message(where, text, errors), HINT)
     return usage_from_data(data, where)
@@ -135,9 +134,13 @@ def usage_from_data(data: Mapping[str, Any], path: str = "") -> Usage:
     )
 
 
+#: The shipped JSON Schema this file is checked against.
+SCHEMA_NAME = "usage.schema.json"
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema of the usage file, as shipped in the package."""
-    return package_schema("usage.schema.json")
+    return package_schema(SCHEMA_NAME)
 
 
 # --- internals ----------------------------------------------------------------------------------
@@ -186,13 +189,6 @@ def _parse(where: str, text: str) -> Any:
         raise InputError(f"{where}:{error.lineno}: malformed JSON: {error.msg}", HINT) from None
     except ValueError as error:
         raise InputError(f"{where}: malformed JSON: {error}", HINT) from None
-
-
-@functools.cache
-def _validator() -> Draft202012Validator:
-    from jsonschema import Draft202012Validator  # here: only a run with usage data needs it
-
-    return Draft202012Validator(schema())
 
 
 def _schema_message(where: str, text: str, errors: list[ValidationError]) -> str:
