@@ -33,6 +33,7 @@ integration         ``integration:email-capture``
 from __future__ import annotations
 
 import enum
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -809,8 +810,11 @@ class Org:
     # -- reading -------------------------------------------------------------------------------
 
     def fields(self) -> Iterator[Field]:
-        for crm_object in self.objects.values():
-            yield from crm_object.fields.values()
+        # Chained in C: a generator here would cost a step per field, and rules walk every
+        # field of large orgs.
+        return itertools.chain.from_iterable(
+            crm_object.fields.values() for crm_object in self.objects.values()
+        )
 
     def field(self, field_id: str) -> Field | None:
         object_name, _, field_name = field_id.partition(".")

@@ -100,10 +100,9 @@ def _has_own_values(org: Org, model_field: Field) -> bool:
 def _global_value_set_users(org: Org) -> dict[str, list[str]]:
     """Global value set name -> ids of the fields that take their values from it."""
     users: dict[str, list[str]] = defaultdict(list)
-    for crm_object in org.objects.values():  # org.fields(), without a generator per field
-        for model_field in crm_object.fields.values():
-            if model_field.value_set_name is not None:
-                users[model_field.value_set_name].append(model_field.id)
+    for model_field in org.fields():
+        if model_field.value_set_name is not None:
+            users[model_field.value_set_name].append(model_field.id)
     return users
 
 

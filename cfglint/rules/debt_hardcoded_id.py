@@ -97,12 +97,11 @@ def _sources(
 ) -> Iterator[tuple[str, str, list[str], SourceLocation | None]]:
     """(element id, how to name it, the texts to search, location) of everything with formulas
     or literal values."""
-    for crm_object in org.objects.values():  # org.fields(), without a generator per field
-        for field in crm_object.fields.values():
-            if field.formula or field.default:  # most fields have neither: no list for them
-                texts = [text for text in (field.formula, field.default) if text]
-                field_id = field.id
-                yield field_id, f"field {field_id}", texts, field.location
+    for field in org.fields():
+        if field.formula or field.default:  # most fields have neither: no list for them
+            texts = [text for text in (field.formula, field.default) if text]
+            field_id = field.id
+            yield field_id, f"field {field_id}", texts, field.location
     for rule in org.validation_rules():
         if rule.formula:
             name = f"validation rule {rule.object_name}.{rule.name}"

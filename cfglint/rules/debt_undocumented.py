@@ -101,11 +101,9 @@ def _objects(org: Org, managed: bool) -> Iterator[Problem]:
 
 
 def _fields(org: Org, managed: bool) -> Iterator[Problem]:
-    # Each id is built once and sorted on: Field.id formats it anew on every read. The
-    # objects' fields are walked directly, without org.fields()'s generator step per field.
+    # Each id is built once and sorted on: Field.id formats it anew on every read.
     undocumented: list[tuple[str, Field]] = [
-        (field.id, field)
-        for crm_object in org.objects.values() for field in crm_object.fields.values()
+        (field.id, field) for field in org.fields()
         if field.custom and not _documented(field.description)
         and (managed or not is_namespaced(field.name))
     ]

@@ -129,9 +129,7 @@ def add_custom_field(model_field: Field, org: Org) -> None:
     """Add a field :func:`read_custom_field` read: the first definition of a field wins, and
     the first field of an object the project does not declare creates it."""
     org.occurrences["fields"] += 1
-    object_name = model_field.object_name
-    crm_object = org.objects.get(object_name) or org.ensure_object(object_name,
-                                                                   model_field.location)
+    crm_object = org.ensure_object(model_field.object_name, model_field.location)
     if model_field.name not in crm_object.fields:  # first definition wins
         crm_object.fields[model_field.name] = model_field
 
