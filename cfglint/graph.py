@@ -123,7 +123,7 @@ _VALUES: dict[str, str] = {kind: kind.value for kinds in (NodeKind, EdgeKind) fo
 _OBJECT = NodeKind.OBJECT.value
 _FIELD = NodeKind.FIELD.value
 _PICKLIST_VALUE = NodeKind.PICKLIST_VALUE.value
-_READS = EdgeKind.READS.value
+_AUTOMATION = NodeKind.AUTOMATION.value
 _BELONGS_TO = EdgeKind.BELONGS_TO.value
 _LOOKS_UP = EdgeKind.LOOKS_UP.value
 _CONTROLS = EdgeKind.CONTROLS.value
@@ -337,15 +337,11 @@ class DependencyGraph:
         return bool(self.graph._node[field_id].get("formula"))
 
     def _formula_inputs(self, field_id: str) -> list[str]:
-        """The fields ``field_id`` reads (one entry per edge, sorted), memoized."""
+        """The fields ``field_id`` reads, sorted, memoized."""
         inputs = self._formula_inputs_of.get(field_id)
         if inputs is None:
-            nodes = self.graph._node
-            inputs = self._formula_inputs_of[field_id] = sorted(
-                target for target, edges in self.graph._succ[field_id].items()
-                for data in edges.values()
-                if data.get("kind") == _READS and nodes[target]["kind"] == _FIELD
-            )
+            inputs = self._formula_inputs_of[field_id] = _field_targets(
+                self.graph, field_id, EdgeKind.READS)
         return inputs
 
     def _depth(self, field_id: str) -> int:
@@ -703,9 +699,9 @@ class _Builder:
 
     def edge(self, source: str, target: str, kind: str, **attributes: Any) -> None:
         """``add_edge(source, target, key, kind=..., **attributes)`` for an :class:`EdgeKind`
-        (or its value): the key is the kind (and
-        the record type, when there is one); an unknown end becomes a node without attributes,
-        and an edge that exists already has its attributes updated."""
+        (or its value): the key is the kind (and the record type, when there is one); an
+        unknown end becomes a node without attributes, and an edge that exists already has its
+        attributes updated."""
         key = kind_value = _VALUES[kind]
         data = {"kind": kind_value}
         if attributes:
@@ -1198,10 +1194,9 @@ def _cascade(graph: nx.MultiDiGraph) -> nx.DiGraph:
     not separate an entry condition from the rest of what an automation reads, so any read
     counts; Apex triggers always run on update, but what they write is unknown."""
     nodes = graph._node
-    automation_kind = NodeKind.AUTOMATION.value  # read once: Enum.value is slow per node
     automations = sorted([
         node for node, data in nodes.items()
-        if data["kind"] == automation_kind and data.get("active")
+        if data["kind"] == _AUTOMATION and data.get("active")
     ])
     # Each automation an update starts, with the fields it reads and their objects.
     starters: dict[str, list[tuple[str, set[str], set[str]]]] = {}

@@ -79,4 +79,3 @@ def check(org: Org, graph: Any, options: Options) -> Iterator[Problem]:
             location=dependency_graph.location(field_id),
             data={"depth": len(chain), "max": limit, "chain": chain},
         )
-
