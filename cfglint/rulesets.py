@@ -127,13 +127,13 @@ def _load(reference: str, relative_to: Path | None, chain: tuple[Path, ...]) -> 
 
 
 def _is_builtin(path: Path) -> bool:
+    """Whether ``path`` is one of the rulesets shipped in the package."""
     return path.parent == Path(str(resources.files(BUILTIN_PACKAGE))).resolve()
 
 
 def _display(path: Path) -> str:
     """``builtin:NAME`` for shipped rulesets, so output does not depend on the install path."""
-    builtin_directory = Path(str(resources.files(BUILTIN_PACKAGE))).resolve()
-    return f"builtin:{path.stem}" if path.parent == builtin_directory else path.as_posix()
+    return f"builtin:{path.stem}" if _is_builtin(path) else path.as_posix()
 
 
 def _merge(child: Ruleset, parent: Ruleset) -> None:
