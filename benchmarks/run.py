@@ -51,6 +51,8 @@ from unittest import mock
 
 from corpus_table import column_heading
 from lxml import etree
+from read import floor_seconds as parse_seconds
+from read import metadata_files
 from synth import SIZES, write_org
 
 from cfglint.config import CommandLineOverrides, load_settings
@@ -58,10 +60,8 @@ from cfglint.formatters import format_result
 from cfglint.graph import build_graph
 from cfglint.lint import lint
 from cfglint.readers import read
-from cfglint.readers.metadata_types import classify
 from cfglint.readers.salesforce import read_bytes
 from cfglint.readers.salesforce_xml import HANDLERS
-from cfglint.readers.walk import walk_files
 from cfglint.readers.xml import XmlError, parse_xml_bytes
 
 NPSP = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "sfdc" / (
@@ -83,16 +83,8 @@ def fastest(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def floor_seconds(root: Path, repeat: int) -> tuple[float, int]:
-    files = [Path(absolute) for relative, absolute in walk_files(root)
-             if classify(relative) is not None]
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-
-    def parse_all() -> None:
-        for path in files:
-            etree.fromstring(path.read_bytes(), parser)
-
-    seconds, _ = fastest(repeat, parse_all)
-    return seconds, len(files)
+    files = metadata_files(root)
+    return min(parse_seconds(files) for _ in range(repeat)), len(files)
 
 
 def cold_split(root: Path, repeat: int) -> dict[str, float]:
@@ -118,13 +110,14 @@ def cold_split(root: Path, repeat: int) -> dict[str, float]:
     return row
 
 
+#: The environment of a read with no worker processes.
+ONE_PROCESS = {"CFGLINT_JOBS": "1"}
+
+
 def serial_read_seconds(root: Path, repeat: int) -> float:
     """The read with no worker processes, as on a one-core machine or with CFGLINT_JOBS=1."""
-    os.environ["CFGLINT_JOBS"] = "1"
-    try:
+    with mock.patch.dict(os.environ, ONE_PROCESS):
         return fastest(repeat, lambda: read(root))[0]
-    finally:
-        del os.environ["CFGLINT_JOBS"]
 
 
 def bare_read_seconds(root: Path, repeat: int) -> float:
@@ -134,7 +127,7 @@ def bare_read_seconds(root: Path, repeat: int) -> float:
         return None
 
     with mock.patch.dict(HANDLERS, dict.fromkeys(HANDLERS, ignore)), \
-            mock.patch.dict(os.environ, {"CFGLINT_JOBS": "1"}):
+            mock.patch.dict(os.environ, ONE_PROCESS):
         return fastest(repeat, lambda: read(root))[0]
 
 
@@ -147,11 +140,9 @@ def texts_seconds(root: Path, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
         total = 0.0
-        for relative, absolute in walk_files(root):
-            if classify(relative) is None:
-                continue
+        for path in metadata_files(root):
             try:
-                document = parse_xml_bytes(read_bytes(absolute))
+                document = parse_xml_bytes(read_bytes(str(path)))
             except (OSError, XmlError):
                 continue
             start = time.perf_counter()
@@ -178,14 +169,9 @@ def supports_cache() -> bool:
     return "--no-cache" in help_text
 
 
-def first_metadata_file(root: Path) -> Path:
-    return next(Path(absolute) for relative, absolute in walk_files(root)
-                if classify(relative) is not None)
-
-
 def touch_one(root: Path) -> Callable[[], None]:
     """A new modification time, same content (git checkout, a fresh clone)."""
-    victim = first_metadata_file(root)
+    victim = metadata_files(root)[0]
 
     def touch() -> None:
         os.utime(victim, None)
@@ -195,7 +181,7 @@ def touch_one(root: Path) -> Callable[[], None]:
 
 def edit_one(root: Path) -> Callable[[], None]:
     """New content in one file (a comment added each time), as an edit before a commit."""
-    victim = first_metadata_file(root)
+    victim = metadata_files(root)[0]
     edits = iter(range(1_000_000))
 
     def edit() -> None:
